@@ -1,0 +1,216 @@
+"""One report, end to end: read → flatten → sections → format → tables → checks → findings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from validator.detect import detect_format, fallback_format
+from validator.document import Document
+from validator.extract import TableResult, extract_labelled, extract_single_row
+from validator.findings import Finding, make
+from validator.flat import Flat, flatten
+from validator.identify import identify, is_pre_2019, looks_like_report
+from validator.ingest import ReadError, read_document
+from validator.rules import FormatSpec, common, formats
+from validator.sections import SectionHit, find_sections
+from validator.table_checks import arithmetic_findings, table_findings
+
+
+@dataclass
+class Report:
+    file: str
+    input_format: str | None
+    template: str = "unknown"
+    organ: str | None = None
+    year: int | None = None
+    sections: list[SectionHit] = field(default_factory=list)
+    tables: dict[str, TableResult] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    flat: Flat | None = None
+    unreadable: bool = False
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        if self.unreadable:
+            return 2
+        return 1 if any(f.severity == "error" for f in self.findings) else 0
+
+
+def check_path(path: str | Path, lang: str = "zh") -> Report:
+    try:
+        doc = read_document(path)
+    except ReadError as e:
+        rep = Report(str(path), None, unreadable=True)
+        rep.findings.append(make(e.rule, lang, e.fields))
+        return rep
+    except Exception as e:  # noqa: BLE001 - a broken file must never crash a batch
+        rep = Report(str(path), None, unreadable=True)
+        rep.findings.append(make("I1", lang, {"detail": f"{type(e).__name__}: {e}"}))
+        return rep
+    return check_document(doc, lang)
+
+
+_SECTION_EVIDENCE = {
+    "overview": None,
+    "problems": re.compile(r"存在(?:的)?(?:主要)?问题|主要问题|问题及改进|改进情况|改进措施|下一步(?:工作)?(?:打算|计划|措施)"),
+    "other": re.compile(r"信息处理费|其他需要报告|其他事项"),
+}
+
+
+def check_document(doc: Document, lang: str = "zh") -> Report:
+    flat = flatten(doc)
+    rep = Report(doc.path, doc.input_format, flat=flat, meta=doc.meta)
+    for rule_id, fields in doc.problems:
+        rep.findings.append(make(rule_id, lang, fields))
+    if doc.meta.get("scanned"):
+        return rep
+    rep.organ, rep.year = identify(flat, doc.meta)
+    sections = find_sections(flat)
+    rep.sections = sections
+    fmt_id, scores = detect_format(flat, rep.year)
+    pre = is_pre_2019(flat, rep.year, max(scores.values()) if scores else 0)
+    if pre:
+        rep.findings.append(make("I3", lang, {"detail": pre}))
+        return rep
+    fmt = formats()[fmt_id or fallback_format(rep.year)]
+    tables = extract_tables(flat, fmt, sections)
+    n_tables = sum(1 for t in tables.values() if t.found)
+    ok, why = looks_like_report(flat, sum(s.found for s in sections), n_tables, doc.meta)
+    if not ok:
+        rep.findings.append(make("I2", lang, {"detail": why}))
+        return rep
+    rep.template = fmt.id if fmt_id else "unknown"
+    rep.tables = tables
+    if not fmt_id:
+        rep.findings.append(make("F1", lang, {"fallback": fmt.name_zh if lang != "en" else fmt.name_en}))
+    rep.findings += section_findings(flat, sections, tables, lang)
+    for t in tables.values():
+        rep.findings += table_findings(flat, fmt, t, lang)
+    for t in tables.values():
+        rep.findings += arithmetic_findings(flat, fmt, t, lang)
+    return rep
+
+
+def _first(rx, text: str, start: int = 0) -> int:
+    m = rx.search(text, start)
+    return m.start() if m else -1
+
+
+def extract_tables(flat: Flat, fmt: FormatSpec, sections: list[SectionHit]) -> dict[str, TableResult]:
+    text = flat.text
+    sec = {s.id: s for s in sections}
+    t2s, t3s, t4s = (fmt.tables[k] for k in ("disclosure", "applications", "appeals"))
+
+    def heading(sid: str, after: int = -1) -> int:
+        s = sec.get(sid)
+        return s.pos if s and s.found and s.pos > after else -1
+
+    t2_start = heading("disclosure")
+    if t2_start < 0:
+        t2_start = _first(t2s.start, text)
+    t3_start = heading("applications", max(t2_start, -1))
+    if t3_start < 0:
+        t3_start = _first(t3s.start, text, max(t2_start + 1, 0))
+    ends = [p for p in (heading("appeals", t3_start), heading("problems", t3_start), heading("other", t3_start)) if p > 0]
+    t3_end = min(ends) if ends else len(text)
+    out: dict[str, TableResult] = {}
+    t2_end = t3_start if t3_start > t2_start else (t3_end if t2_start >= 0 else -1)
+    if t2_start >= 0:
+        out["disclosure"] = extract_labelled(flat, fmt, t2s, t2_start, t2_end if t2_end > t2_start else len(text))
+    else:
+        out["disclosure"] = TableResult("disclosure", t2s)
+    if t3_start >= 0:
+        header = text[t3_start:t3_start + 600]
+        extra = [ec["id"] for ec in t3s.extra_columns if re.search(ec["header"], header)]
+        out["applications"] = extract_labelled(flat, fmt, t3s, t3_start, t3_end, extra)
+        out["applications"].columns = _columns(t3s, extra)
+    else:
+        out["applications"] = TableResult("applications", t3s)
+        out["applications"].columns = _columns(t3s, [])
+    t3 = out["applications"]
+    t4_start = heading("appeals", -1)
+    if t3.found:
+        t4_start = max(t4_start, t3.end) if t4_start >= 0 else t3.end
+    elif t4_start < 0:
+        t4_start = _first(t4s.start, text, max(t3_start, t2_start, 0))
+    t4_end_c = [p for p in (heading("problems", t4_start), heading("other", t4_start)) if p > 0]
+    t4_end = min(t4_end_c) if t4_end_c else len(text)
+    if t4_start >= 0:
+        out["appeals"] = extract_single_row(flat, fmt, t4s, t4_start, t4_end)
+        # Value rows after table 三's last row belong to table 四 when it has no heading.
+        t3.notes = [(r, f) for r, f in t3.notes if not (r == "_stray_row" and f.get("pos", -1) >= t4_start)]
+    else:
+        out["appeals"] = TableResult("appeals", t4s)
+    out["appeals"].columns = list(t4s.columns)
+    d = out["disclosure"]
+    d.columns = list(t2s.columns)
+    return out
+
+
+def _columns(spec, extra: list[str]) -> list[str]:
+    cols = list(spec.rows[0].columns)
+    for ec in spec.extra_columns:
+        if ec["id"] in extra:
+            cols.insert(cols.index(ec["after"]) + 1, ec["id"])
+    return cols
+
+
+def section_findings(flat: Flat, sections: list[SectionHit], tables: dict[str, TableResult], lang: str) -> list[Finding]:
+    out = []
+    table_of = {"disclosure": "disclosure", "applications": "applications", "appeals": "appeals"}
+    last_table_end = max([t.end for t in tables.values() if t.found] + [0])
+    for s in sections:
+        f = {"number": s.number, "title": s.title, "found_number": s.found_number, "found_title": s.found_title}
+        if s.found:
+            s.location = flat.location(s.pos)
+            if s.found_number and s.found_number != s.number:
+                out.append(make("S3", lang, f, location=s.location))
+            continue
+        evidence = None
+        if s.id in table_of and tables.get(table_of[s.id]) and tables[table_of[s.id]].found:
+            evidence = ("表" + tables[s.id].spec.number) if lang != "en" else f"table {tables[s.id].spec.number}"
+        elif s.id in ("problems", "other"):
+            m = _SECTION_EVIDENCE[s.id].search(flat.text, last_table_end)
+            if m:
+                evidence = f"「{m.group(0)}」"
+                s.heading_missing_but_content = m.group(0)
+        if evidence:
+            f["evidence"] = evidence
+            out.append(make("S2", lang, f))
+        else:
+            out.append(make("S1", lang, f))
+    return out
+
+
+def report_json(rep: Report) -> dict:
+    tables = {}
+    for tid, t in rep.tables.items():
+        if not t.found:
+            continue
+        rows = {}
+        for rid, r in t.rows.items():
+            vals = {}
+            for c, cell in r.cells.items():
+                vals[c] = cell.value if cell.status in ("ok", "unit") else None
+            if vals:
+                rows[rid] = vals
+        tables[tid] = rows
+    return {
+        "file": rep.file,
+        "input_format": rep.input_format,
+        "template": rep.template,
+        "organ": rep.organ,
+        "year": rep.year,
+        "sections": [
+            {"id": s.id, "number": s.number, "title": s.title, "found": s.found,
+             "heading": s.found_title, "location": getattr(s, "location", None) or {"page": None, "line": None}}
+            for s in rep.sections
+        ],
+        "tables": tables,
+        "unreadable_cells": sorted(f"{t}.{r}.{c}" for t, tt in rep.tables.items() for r, c in tt.unknown),
+        "findings": [f.to_json() for f in rep.findings],
+        "rules_version": common().get("version") or None,
+    }

@@ -1,0 +1,33 @@
+"""The document model every reader produces and every check consumes.
+
+A document is a sequence of lines. A line is a list of cells: a paragraph is one cell, a table row
+(from tabs, Markdown pipes, HTML, DOCX or a PDF table) is one cell per physical cell, in reading
+order, each merged cell given once. Keeping this one shape for every input form is what lets the
+extraction and the checks run unchanged whatever the file was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Line:
+    cells: list[str]
+    page: int | None = None  # 1-based page in the source (PDF), else None
+    line: int | None = None  # 1-based line in the source text, else None
+    structured: bool = False  # True when the cells come from a table row: empty cells are blanks
+
+    @property
+    def text(self) -> str:
+        return "\t".join(self.cells)
+
+
+@dataclass
+class Document:
+    path: str
+    input_format: str  # pdf | html | docx | text | markdown
+    lines: list[Line] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)  # title, published date, page count, producer...
+    # Problems found while reading (scan, encrypted, wrong encoding...): Finding objects.
+    problems: list = field(default_factory=list)

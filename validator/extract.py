@@ -1,0 +1,336 @@
+"""Pulling tables 二, 三 and 四 out of the flat document text into canonical ids.
+
+Row labels are found by the patterns in rules/; one occurrence per row is chosen so that the rows
+follow the official order and each chosen label is followed by values (a weighted chain). The
+values after a label are the cells up to the next chosen label. Value rows that lost their label
+(PDF-to-Markdown extraction) are placed into the official rows that lack values between two
+anchored rows, when the counts agree exactly. Digit runs glued together are split with
+validator.digitsplit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from validator import digitsplit
+from validator.cells import Cell, cells_from_running_text, cells_from_structured, parse_cell
+from validator.flat import Flat
+from validator.relations import row_constraints
+from validator.rules import FormatSpec, TableSpec
+
+
+@dataclass
+class RowResult:
+    id: str
+    cells: dict[str, Cell]
+    pos: int
+    raw: str = ""
+    how: str = "label"  # label | detached | split | orphan
+
+
+@dataclass
+class TableResult:
+    id: str
+    spec: TableSpec
+    found: bool = False
+    columns: list[str] = field(default_factory=list)  # applications: may include extra columns
+    rows: dict[str, RowResult] = field(default_factory=dict)
+    start: int = -1
+    end: int = -1
+    notes: list[tuple[str, dict]] = field(default_factory=list)  # (rule id, fields) for findings
+    unknown: set[tuple[str, str]] = field(default_factory=set)
+
+    def value(self, row: str, col: str):
+        r = self.rows.get(row)
+        c = r.cells.get(col) if r else None
+        return c
+
+
+@dataclass
+class _Occ:
+    row: int
+    start: int
+    end: int
+    score: float
+
+
+_NUMBERING = r"(?:{n})\s*[.．、]\s*$"
+
+
+def _occurrences(flat: Flat, spec: TableSpec, start: int, end: int) -> list[_Occ]:
+    text = flat.text
+    region = text[start:end]
+    occs: list[_Occ] = []
+    for i, row in enumerate(spec.rows):
+        for m in row.match.finditer(region):
+            s, e = start + m.start(), start + m.end()
+            if row.number is not None:
+                pm = re.search(_NUMBERING.format(n=row.number), text[max(start, s - 6):s])
+                if pm:
+                    s = max(start, s - 6) + pm.start()
+            occs.append(_Occ(i, s, e, 1.0))
+    occs.sort(key=lambda o: (o.start, o.row))
+    starts = sorted(o.start for o in occs)
+    for o in occs:
+        # Stretch the label to the end of its wording: up to a digit, a cell/line break or the
+        # next label.
+        nxt = next((s for s in starts if s >= o.end), end)
+        j = o.end
+        while j < nxt and j < end and not text[j].isdigit() and text[j] not in "\t\n/—／":
+            j += 1
+        o.end = j
+        after = text[j:min(nxt, j + 40)].lstrip(" \t")
+        if after[:1].isdigit() or after[:1] in "/—／-－" or (after[:1] == "\n" and _has_values(after)):
+            o.score += 2
+        elif text[j:j + 1] == "\t":
+            o.score += 1
+    return occs
+
+
+def _has_values(s: str) -> bool:
+    first = s.strip("\n").split("\n", 1)[0]
+    return bool(first) and bool(re.match(r"[\d/—]", first.strip()))
+
+
+def _chain(occs: list[_Occ]) -> list[_Occ]:
+    n = len(occs)
+    best = [0.0] * n
+    prev = [-1] * n
+    for j in range(n):
+        best[j] = occs[j].score
+        for i in range(j):
+            if occs[i].row < occs[j].row and occs[i].end <= occs[j].start and best[i] + occs[j].score > best[j]:
+                best[j] = best[i] + occs[j].score
+                prev[j] = i
+    if not n:
+        return []
+    j = max(range(n), key=lambda k: (best[k], -k))
+    out = []
+    while j >= 0:
+        out.append(occs[j])
+        j = prev[j]
+    return out[::-1]
+
+
+def _tokens(flat: Flat, seg_start: int, seg: str) -> list[Cell]:
+    if flat.is_structured(seg_start) or "\t" in seg:
+        toks = cells_from_structured(seg, seg_start)
+    else:
+        toks = cells_from_running_text(seg, seg_start)
+    # A line of nothing but empty cells (a header's padding) carries no values.
+    return toks if any(t.status != "blank" for t in toks) else []
+
+
+def _split_lines(flat: Flat, a: int, b: int) -> list[tuple[int, str]]:
+    out = []
+    pos = a
+    for part in flat.text[a:b].split("\n"):
+        out.append((pos, part))
+        pos += len(part) + 1
+    return out
+
+
+@dataclass
+class _Gap:
+    own: list[Cell]
+    own_raw: str
+    detached: list[tuple[list[Cell], str, int]]
+    strays: list[Cell]
+
+
+def _read_gap(flat: Flat, a: int, b: int, k: int) -> _Gap:
+    parts = _split_lines(flat, a, b)
+    own_pos, own_seg = parts[0]
+    own = _tokens(flat, own_pos, own_seg)
+    gap = _Gap(own, own_seg.strip(), [], [])
+    singles: list[Cell] = []
+    for pos, seg in parts[1:]:
+        toks = _tokens(flat, pos, seg)
+        if not toks:
+            continue
+        if len(toks) == 1 and len(seg.strip()) <= 14:
+            singles.append(toks[0])
+            continue
+        if singles:
+            gap.strays.extend(singles)
+            singles = []
+        gap.detached.append((toks, seg.strip(), pos))
+    if singles:
+        if not gap.own and not gap.detached and len(singles) >= k:
+            gap.own = singles  # one cell per line
+            gap.own_raw = " ".join(c.raw for c in singles)
+        elif not gap.own and not gap.detached and len(singles) < k and len(singles) > 1:
+            gap.own = singles
+            gap.own_raw = " ".join(c.raw for c in singles)
+        else:
+            gap.strays.extend(singles)
+    return gap
+
+
+def _fit(table: TableResult, rid: str, cols: list[str], toks: list[Cell], raw: str, pos: int,
+         structured: bool, fmt: FormatSpec) -> RowResult | None:
+    k = len(cols)
+    toks = list(toks)
+    while len(toks) > k and toks and toks[-1].status == "blank":
+        toks.pop()
+    while len(toks) > k and toks and toks[0].status == "blank":
+        toks.pop(0)
+    row = RowResult(rid, {}, pos, raw)
+    if len(toks) == k:
+        row.cells = dict(zip(cols, toks, strict=True))
+        return row
+    numeric = [t for t in toks if t.status == "ok"]
+    if not structured and toks and len(toks) < k and len(numeric) == len(toks):
+        chunks = [t.raw.replace(",", "") for t in toks]
+        accept = row_constraints(fmt, table.id, rid, cols)
+        values, used = digitsplit.resolve(chunks, k, accept)
+        row.how = "split"
+        for c, v in zip(cols, values, strict=True):
+            if v is None:
+                table.unknown.add((rid, c))
+            else:
+                row.cells[c] = Cell("ok", v, str(v), toks[0].pos)
+        table.notes.append(("_split", {"row": rid, "raw": raw, "unknown": [c for c, v in zip(cols, values, strict=True) if v is None]}))
+        return row
+    table.notes.append(("T3", {"row": rid, "expected_count": k, "actual_count": len(toks), "raw": raw, "pos": pos}))
+    for c in cols:
+        table.unknown.add((rid, c))
+    return row
+
+
+def extract_labelled(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int, end: int,
+                     extra_cols: list[str] | None = None) -> TableResult:
+    table = TableResult(spec.id, spec, start=start, end=start)
+    occs = _occurrences(flat, spec, start, end)
+    chain = _chain(occs)
+    if not chain:
+        return table
+    table.found = True
+    rows_in_order = [o.row for o in chain]
+    anchors: list[tuple[int, int]] = []  # (canonical index, pos) of rows that got values
+    items: list[tuple[int, object]] = []  # (pos, ('anchor', idx) | ('detached', toks, raw))
+    labelled_empty: set[int] = set()
+    strays: list[Cell] = []
+    last_end = chain[0].end
+    for n, o in enumerate(chain):
+        row = spec.rows[o.row]
+        cols = _row_columns(row, spec, extra_cols)
+        b = chain[n + 1].start if n + 1 < len(chain) else end
+        gap = _read_gap(flat, o.end, b, len(cols))
+        if gap.own:
+            res = _fit(table, row.id, cols, gap.own, gap.own_raw, o.start, flat.is_structured(o.end), fmt)
+            if res is not None:
+                table.rows[row.id] = res
+                anchors.append((o.row, o.start))
+                items.append((o.start, ("anchor", o.row)))
+        else:
+            labelled_empty.add(o.row)
+        for toks, raw, pos in gap.detached:
+            items.append((pos, ("detached", toks, raw)))
+        strays.extend(gap.strays)
+    _place_detached(flat, fmt, table, spec, items, labelled_empty, extra_cols, strays)
+    table.end = max([last_end] + [c.pos + len(c.raw) for r in table.rows.values() for c in r.cells.values() if c.pos >= 0])
+    if strays:
+        _place_orphans(table, strays)
+    del rows_in_order
+    return table
+
+
+def _row_columns(row, spec: TableSpec, extra_cols: list[str] | None) -> list[str]:
+    cols = list(row.columns)
+    for ec in spec.extra_columns:
+        if extra_cols and ec["id"] in extra_cols and ec["after"] in cols:
+            cols.insert(cols.index(ec["after"]) + 1, ec["id"])
+    return cols
+
+
+def _place_detached(flat, fmt, table, spec, items, labelled_empty, extra_cols, strays):
+    items.sort(key=lambda x: x[0])
+    n_rows = len(spec.rows)
+    seq: list[tuple[str, object]] = [("anchor", -1)]
+    for _, it in items:
+        seq.append(it)
+    seq.append(("anchor", n_rows))
+    placed = []
+    i = 0
+    while i < len(seq) - 1:
+        a = seq[i][1]
+        j = i + 1
+        det = []
+        while seq[j][0] == "detached":
+            det.append(seq[j])
+            j += 1
+        b = seq[j][1]
+        if det:
+            slots = [k for k in range(a + 1, b) if spec.rows[k].id not in table.rows
+                     and (k in labelled_empty or not (spec.rows[k].nonstandard or spec.rows[k].optional))]
+            if len(slots) != len(det):
+                found_slots = [k for k in slots if k in labelled_empty]
+                slots = found_slots if len(found_slots) == len(det) else []
+            if slots:
+                for k, d in zip(slots, det, strict=True):
+                    row = spec.rows[k]
+                    cols = _row_columns(row, spec, extra_cols)
+                    res = _fit(table, row.id, cols, d[1], d[2], -1, True, fmt)
+                    if res is not None:
+                        res.how = "detached"
+                        res.pos = d[1][0].pos if d[1] else -1
+                        table.rows[row.id] = res
+                        placed.append(row.id)
+            else:
+                for d in det:
+                    table.notes.append(("_stray_row", {"raw": d[2], "pos": d[1][0].pos if d[1] else -1}))
+        i = j
+    if placed:
+        table.notes.append(("T7", {"rows": placed}))
+    # Rows whose label was found but which got no values.
+    for k in sorted(labelled_empty):
+        rid = spec.rows[k].id
+        if rid not in table.rows and not spec.rows[k].nonstandard and not spec.rows[k].optional:
+            table.notes.append(("T6", {"row": rid}))
+
+
+def _place_orphans(table: TableResult, strays: list[Cell]):
+    """A lone number floating between rows is a cell that fell out of its row. When the loose
+    numbers match the blank cells one for one, put them back (and say so)."""
+    blanks = [(r.id, c) for r in table.rows.values() for c, cell in r.cells.items() if cell.status == "blank"]
+    nums = [s for s in strays if s.status == "ok"]
+    if nums and len(nums) == len(blanks):
+        for (rid, col), cell in zip(blanks, nums, strict=True):
+            table.rows[rid].cells[col] = cell
+            table.notes.append(("_orphan", {"row": rid, "column": col, "raw": cell.raw}))
+
+
+def extract_single_row(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int, end: int) -> TableResult:
+    table = TableResult(spec.id, spec, start=start, end=end)
+    row = spec.rows[0]
+    cols = list(row.columns)
+    toks: list[Cell] = []
+    raws = []
+    structured = True
+    first = -1
+    for pos, seg in _split_lines(flat, start, end):
+        t = _tokens(flat, pos, seg)
+        if not any(c.status in ("ok", "unit", "dash") for c in t):
+            if toks and len(toks) >= len(cols):
+                break
+            continue
+        if first < 0:
+            first = pos
+        structured = structured and (flat.is_structured(pos) or "\t" in seg)
+        toks.extend(t)
+        raws.append(seg.strip())
+        if len(toks) >= len(cols) and structured:
+            break
+    if not toks:
+        return table
+    table.found = True
+    res = _fit(table, row.id, cols, toks[: len(cols)] if len(toks) > len(cols) and structured else toks,
+               " ".join(raws), first, structured, fmt)
+    if res is not None:
+        table.rows[row.id] = res
+    return table
+
+
+def parse_lone(raw: str) -> Cell:
+    return parse_cell(raw)

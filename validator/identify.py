@@ -1,0 +1,62 @@
+"""Who published the report, for which year, and is it an annual report at all."""
+
+from __future__ import annotations
+
+import re
+
+from validator.flat import Flat
+
+_ORG = r"[\u4e00-\u9fff（）·]{2,40}?"
+_TITLE_ORG_YEAR = re.compile(
+    rf"(?P<organ>{_ORG})\s*(?P<year>(?:19|20)\d{{2}})\s*年\s*度?\s*(?:的)?\s*(?:政府)?(?:信息公开|政务公开)(?:工作)?\s*年\s*度\s*报\s*告")
+_TITLE_YEAR_ORG = re.compile(
+    rf"(?P<year>(?:19|20)\d{{2}})\s*年\s*度?\s*(?P<organ>{_ORG})\s*(?:政府)?(?:信息公开|政务公开)(?:工作)?\s*年\s*度\s*报\s*告")
+_REPORT_WORDS = re.compile(r"年\s*度\s*报\s*告|年报")
+_PERIOD = re.compile(r"(?:统计期限|统计周期|数据统计期限|统计时限)[^。\n]{0,20}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_LEADING_JUNK = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*|^#+\s*", re.I)
+
+
+def identify(flat: Flat, meta: dict) -> tuple[str | None, int | None]:
+    head_parts = []
+    if meta.get("title"):
+        head_parts.append(str(meta["title"]))
+    head_parts.append(flat.text[:1500])
+    head = re.sub(r"[\t\n ]+", "", "\n".join(head_parts))
+    organ = year = None
+    for rx in (_TITLE_ORG_YEAR, _TITLE_YEAR_ORG):
+        m = rx.search(head)
+        if m:
+            organ = _LEADING_JUNK.sub("", m.group("organ")).strip() or None
+            if organ:
+                organ = re.sub(r"^(?:标题|题目)[:：]?", "", organ)
+                organ = re.split(r"[：:。，]", organ)[-1] or None
+            year = int(m.group("year"))
+            break
+    if year is None:
+        m = _PERIOD.search(flat.text)
+        if m:
+            year = int(m.group(1))
+    return organ, year
+
+
+def looks_like_report(flat: Flat, n_sections: int, n_tables: int, meta: dict) -> tuple[bool, str]:
+    head = re.sub(r"\s+", "", (meta.get("title") or "") + flat.text[:800])
+    says_report = bool(_REPORT_WORDS.search(head)) and "信息公开" in head or "政务公开" in head and bool(_REPORT_WORDS.search(head))
+    if n_tables >= 2 or (n_sections >= 3 and n_tables >= 1):
+        return True, ""
+    if says_report and (n_sections >= 3 or n_tables >= 1):
+        return True, ""
+    if len(flat.text.strip()) < 50:
+        return False, "文件几乎没有文字"
+    return False, f"标题未写明“政府信息公开工作年度报告”，只找到{n_sections}个法定部分标题、{n_tables}张法定表格"
+
+
+_PRE2019 = re.compile(r"历年累计|计量单位|政府信息公开情况统计表|依申请公开情况统计")
+
+
+def is_pre_2019(flat: Flat, year: int | None, format_score: int) -> str | None:
+    if year is not None and year < 2019:
+        return f"报告年度为 {year} 年"
+    if format_score == 0 and _PRE2019.search(flat.text):
+        return "统计表为 2019 年以前的旧式“政府信息公开情况统计表”"
+    return None

@@ -1,0 +1,68 @@
+"""Readers: every input form becomes a Document (see validator.document)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from validator.document import Document
+
+
+class ReadError(Exception):
+    """The file cannot be read at all; `rule` and `fields` become the `input` finding."""
+
+    def __init__(self, detail: str, rule: str = "I1", **fields):
+        super().__init__(detail)
+        self.rule = rule
+        self.fields = {"detail": detail, **fields}
+
+
+def sniff_format(path: Path, head: bytes) -> str:
+    ext = path.suffix.lower()
+    if head.startswith(b"%PDF") or ext == ".pdf":
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") and ext in (".docx", ".docm", ""):
+        return "docx"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0") or ext in (".doc", ".wps"):
+        return "doc"
+    if ext in (".html", ".htm", ".shtml", ".xhtml"):
+        return "html"
+    low = head[:2048].lower()
+    if b"<html" in low or b"<!doctype html" in low or b"<table" in low or b"<body" in low:
+        return "html"
+    if ext in (".md", ".markdown"):
+        return "markdown"
+    return "text"
+
+
+def read_document(path: str | Path) -> Document:
+    path = Path(path)
+    if not path.exists():
+        raise ReadError(f"文件不存在：{path}")
+    if path.is_dir():
+        raise ReadError(f"这是一个文件夹，不是文件：{path}")
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if not head:
+        raise ReadError("文件为空（0 字节）")
+    kind = sniff_format(path, head)
+    if kind == "pdf":
+        from validator.ingest.pdf import read_pdf
+
+        return read_pdf(path)
+    if kind == "docx":
+        from validator.ingest.docx import read_docx
+
+        return read_docx(path)
+    if kind == "doc":
+        from validator.ingest.docx import read_doc
+
+        return read_doc(path)
+    if kind == "html":
+        from validator.ingest.html import read_html
+
+        return read_html(path)
+    from validator.ingest.text import read_text
+
+    return read_text(path, markdown=(kind == "markdown"))

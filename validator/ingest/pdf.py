@@ -1,0 +1,174 @@
+"""PDF: text lines and ruled-table rows in reading order, page by page (tables: pdf_tables)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from validator.document import Document, Line
+from validator.ingest import ReadError
+from validator.ingest.pdf_tables import Piece, camelot_tables, choose, clean_text, defects, plumber_tables, stitch
+
+# Page furniture that carries digits but no data: "- 3 -", "— 3 —", "第 3 页 共 9 页", "3/9", a bare 3.
+_PAGE_MARK = re.compile(r"^[—–\-－_\s]*\d{1,4}[—–\-－_\s]*$|^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?$"
+                        r"|^\d{1,4}\s*/\s*\d{1,4}$|^(?:[Pp]age\s*)?\d{1,4}\s*of\s*\d{1,4}$")
+_DASHED_MARK = re.compile(r"^[—–\-－]+\s*\d{1,4}\s*[—–\-－]+$")
+_MARGIN = 0.12  # share of the page height at top and bottom where headers, footers and page numbers sit
+_SCAN_CHARS = 20  # fewer text characters than this in the whole file: no text layer
+
+
+def _error(exc: Exception) -> ReadError:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
+        return ReadError("文件已加密，无法读取（需要密码才能打开）")
+    return ReadError(f"PDF 文件已损坏：{inner or type(inner).__name__}")
+
+
+def _decode(value) -> str:
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.psparser import PSLiteral
+    from pdfminer.utils import decode_text
+
+    value = resolve1(value)
+    if isinstance(value, PSLiteral):
+        return str(value.name)
+    if not isinstance(value, bytes):
+        return "" if value is None else str(value)
+    # pdfminer only knows the big-endian BOM; WPS writes little-endian UTF-16, others raw GBK/UTF-8.
+    if value[:2] in (b"\xfe\xff", b"\xff\xfe"):
+        text = value[2:].decode("utf-16-be" if value[0] == 0xFE else "utf-16-le", "replace")
+    else:
+        for enc in ("utf-8", "gb18030"):
+            try:
+                text = value.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            text = decode_text(value)
+    return text.replace("\x00", "").strip()
+
+
+def _date(value: str) -> str | None:
+    m = re.match(r"^(?:D:)?(\d{4})(\d{2})(\d{2})", value)
+    if not m or not ("01" <= m[2] <= "12" and "01" <= m[3] <= "31"):
+        return None
+    return f"{m[1]}-{m[2]}-{m[3]}"
+
+
+def _metadata(pdf) -> dict:
+    info: dict = {}
+    for d in pdf.doc.info:
+        info.update(d)
+    raw = {k: _decode(v) for k, v in info.items() if k in ("Title", "Creator", "Producer", "CreationDate", "ModDate")}
+    return {"title": raw.get("Title", ""), "creator": raw.get("Creator", ""), "producer": raw.get("Producer", ""),
+            "created": _date(raw.get("CreationDate", "")), "modified": _date(raw.get("ModDate", ""))}
+
+
+def _text_lines(page, boxes: list) -> list[dict]:
+    """Text lines of the page outside the tables (a char belongs where its centre lies)."""
+    def outside(obj: dict) -> bool:
+        if obj["object_type"] != "char":
+            return True
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] - 1 <= x <= b[2] + 1 and b[1] - 1 <= y <= b[3] + 1 for b in boxes)
+
+    view = page.filter(outside) if boxes else page
+    return [ln for ln in view.extract_text_lines(return_chars=False) if ln["text"].strip()]
+
+
+def _furniture(pages: list[list[dict]], height: list[float]) -> set[tuple[int, int]]:
+    """(page index, line index) of page numbers and of headers/footers repeated on most pages."""
+    def in_margin(p: int, ln: dict) -> bool:
+        return ln["bottom"] < height[p] * _MARGIN or ln["top"] > height[p] * (1 - _MARGIN)
+
+    def key(ln: dict) -> str:
+        return re.sub(r"\d+", "#", clean_text(ln["text"]))
+
+    seen = Counter(k for p, lines in enumerate(pages) for k in {key(ln) for ln in lines if in_margin(p, ln)})
+    repeated = {k for k, n in seen.items() if n >= 2 and n * 2 >= len(pages)}
+    out = set()
+    for p, lines in enumerate(pages):
+        for i, ln in enumerate(lines):
+            text = clean_text(ln["text"])
+            if _DASHED_MARK.match(text) or (in_margin(p, ln) and (_PAGE_MARK.match(text) or key(ln) in repeated)):
+                out.add((p, i))
+    return out
+
+
+def read_pdf(path: Path) -> Document:
+    import pdfplumber
+
+    path = Path(path)
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as exc:  # pdfminer wraps whatever broke: encryption, syntax, a missing /Root
+        raise _error(exc) from exc
+    with pdf:
+        try:
+            return _read(pdf, path)
+        except ReadError:
+            raise
+        except Exception as exc:  # a broken page tree or content stream
+            raise _error(exc) from exc
+
+
+def _read(pdf, path: Path) -> Document:
+    doc = Document(path=str(path), input_format="pdf")
+    doc.meta.update(_metadata(pdf))
+    n = len(pdf.pages)
+    doc.meta["pages"] = n
+    if n == 0:
+        raise ReadError("PDF 文件没有任何页面")
+    # Fake bold is the same glyph drawn twice a hair apart: keep one.
+    views = [page.dedupe_chars() for page in pdf.pages]
+    doc.meta["text_chars"] = chars = sum(1 for v in views for c in v.chars if c["text"].strip())
+    if chars < _SCAN_CHARS and any(page.images for page in pdf.pages):
+        doc.meta["scanned"] = True
+        doc.problems.append(("I4", {"pages": n}))
+        return doc
+    doc.meta["scanned"] = False
+
+    tables = [plumber_tables(v, no) for no, v in enumerate(views, start=1)]
+    # camelot is slow: only for pages whose numeric grid pdfplumber got wrong, and it may fail.
+    doubtful = [no for no, pieces in enumerate(tables, start=1) if any(defects(p.rows) for p in pieces)]
+    if doubtful:
+        try:
+            others = camelot_tables(path, doubtful, {no: pdf.pages[no - 1].height for no in doubtful})
+        except Exception:
+            others = []
+        producer = f"{doc.meta['producer']} {doc.meta['creator']}"
+        tables = [[choose(p, others, producer) for p in pieces] for pieces in tables]
+
+    texts = [_text_lines(v, [p.bbox for p in pieces]) for v, pieces in zip(views, tables, strict=True)]
+    furniture = _furniture(texts, [p.height for p in pdf.pages])
+    # Each page's items by their top edge: a text line, or a whole table piece.
+    items: list[list[tuple[float, Line | Piece]]] = []
+    for p, (lines, pieces) in enumerate(zip(texts, tables, strict=True)):
+        page_items: list[tuple[float, Line | Piece]] = [(piece.bbox[1], piece) for piece in pieces]
+        for i, ln in enumerate(lines):
+            if (p, i) not in furniture:
+                page_items.append((ln["top"], Line(cells=[clean_text(ln["text"])], page=p + 1)))
+        items.append([it for _, it in sorted(page_items, key=lambda t: t[0])])
+
+    # A table that ends page N and one that starts page N+1 are one table cut by the page break.
+    flat: list[Line | list[Piece]] = []
+    for page_items in items:
+        for k, item in enumerate(page_items):
+            if isinstance(item, Piece):
+                if k == 0 and flat and isinstance(flat[-1], list) and flat[-1][-1].page == item.page - 1:
+                    flat[-1].append(item)
+                else:
+                    flat.append([item])
+            else:
+                flat.append(item)
+    for item in flat:
+        if isinstance(item, Line):
+            doc.lines.append(item)
+            continue
+        for rows in stitch(item):
+            doc.lines.extend(Line(cells=cells, page=page, structured=True) for page, cells in rows)
+    return doc

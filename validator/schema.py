@@ -1,0 +1,80 @@
+"""Stage 1 of the checks: cell types, with pandera. The schema is generated from the column types
+in rules/ (count: non-negative integer; signed: integer; amount: decimal). A cell that fails here is
+reported once and kept out of the arithmetic of stage 2."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import pandera.pandas as pa
+
+BLANK, DASH = "\x00blank", "\x00dash"
+
+
+def _is_num(x) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and not pd.isna(x)
+
+
+def _checks(col_type: str) -> list:
+    checks = [
+        pa.Check(lambda x: x is None or _is_num(x) or x in (BLANK, DASH), element_wise=True, name="numeric"),
+        pa.Check(lambda x: x != BLANK, element_wise=True, name="not_blank"),
+        pa.Check(lambda x: x != DASH, element_wise=True, name="not_dash"),
+    ]
+    if col_type == "count":
+        checks.append(pa.Check(lambda x: not _is_num(x) or x >= 0, element_wise=True, name="non_negative"))
+    if col_type in ("count", "signed"):
+        checks.append(pa.Check(lambda x: not _is_num(x) or float(x).is_integer(), element_wise=True, name="integer"))
+    return checks
+
+
+def frame(table) -> pd.DataFrame:
+    """Rows × columns of the extracted table: numbers, BLANK/DASH markers, raw text, or None where
+    the cell could not be read (it is then not judged)."""
+    cols = table.columns
+    data = {}
+    for rid, row in table.rows.items():
+        rec = {}
+        for c in cols:
+            cell = row.cells.get(c)
+            if cell is None:
+                rec[c] = None
+            elif cell.status in ("ok", "unit"):
+                rec[c] = cell.value
+            elif cell.status == "blank":
+                rec[c] = BLANK
+            elif cell.status == "dash":
+                rec[c] = DASH
+            else:
+                rec[c] = cell.raw
+        data[rid] = rec
+    return pd.DataFrame.from_dict(data, orient="index", columns=cols, dtype=object)
+
+
+def failures(table) -> list[tuple[str, str, str, object]]:
+    """(check name, row id, column id, value) for every cell that fails its type."""
+    df = frame(table)
+    if df.empty:
+        return []
+    schema = pa.DataFrameSchema(
+        {c: pa.Column(object, checks=_checks(table.spec.columns.get(c, {}).get("type", "count")
+                                             if c in table.spec.columns else "count"),
+                      nullable=True, required=False)
+         for c in df.columns},
+        coerce=False,
+    )
+    try:
+        schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        fc = err.failure_cases
+        out = []
+        for _, r in fc.iterrows():
+            if pd.isna(r.get("index")):
+                continue
+            out.append((str(r["check"]), str(r["index"]), str(r["column"]), r["failure_case"]))
+        return out
+    return []
