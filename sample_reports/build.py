@@ -8,8 +8,21 @@ Structural defects are edits of this list (see the helpers at the end).
 """
 import unicodedata
 
-from model import (APP_COLS, APP_HEADER_NOTE, APPEAL_COLS, APPEAL_GROUPS, APPEAL_PARTS, DISCLOSURE, DROP,
-                   LEGAL_LABELS, PERSON_COLS, SECTIONS, SUBTOTALS, app_rows, number)
+from model import (
+    APP_COLS,
+    APP_HEADER_NOTE,
+    APPEAL_COLS,
+    APPEAL_GROUPS,
+    APPEAL_PARTS,
+    DISCLOSURE,
+    DROP,
+    LEGAL_LABELS,
+    PERSON_COLS,
+    SECTIONS,
+    SUBTOTALS,
+    app_rows,
+    number,
+)
 from prose import prose
 
 

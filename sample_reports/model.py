@@ -5,6 +5,7 @@ Everything here is keyed by the canonical ids of shared/spec/report-format.md:
 variant - the raw text written in the cell (``'12件'``, ``'/'``, ``''``) or ``DROP`` (the cell is gone).
 """
 import copy
+import itertools
 from decimal import Decimal, InvalidOperation
 
 DROP = object()  # the cell is missing from the row altogether (not blank: absent)
@@ -152,7 +153,7 @@ CLEAN_2021 = {
         'other_misc':                (1, 0, 0, 0, 0, 0),
         'carried_forward':           (3, 0, 0, 0, 1, 0),
     }),
-    'appeals': _appeals({'review': (1, 1, 0, 1), 'direct_suit': (1, 0, 0, 1), 'suit_after_review': (1, 0, 0, 0)}),
+    'appeals': _appeals({'review': (3, 0, 0, 0), 'direct_suit': (1, 0, 0, 1), 'suit_after_review': (1, 0, 0, 0)}),
 }
 
 CLEAN_2019 = {
@@ -239,21 +240,36 @@ def failures(report):
     return bad
 
 
-def single_cell_fixes(report):
-    """Every (cell, now, should-be) such that changing that one cell makes all of R1-R4 hold."""
+def _solve(report, rel, cell):
+    """The value of ``cell`` that makes relation ``rel`` hold, the other cells as they are."""
+    _, left, right = rel
+    vals = {x: number(report[x[0]][x[1]][x[2]]) for x in left + right if x != cell}
+    if None in vals.values():
+        return None
+    lsum, rsum = sum(vals[x] for x in left if x != cell), sum(vals[x] for x in right if x != cell)
+    return rsum - lsum if cell in left else lsum - rsum
+
+
+def minimal_fixes(report, max_size=2):
+    """All smallest sets of cell changes (up to ``max_size`` cells) that make every R1-R4 relation hold.
+    Each fix is a tuple of (cell, now, should-be)."""
     broken = [rel for rel in relations(report['format']) if rel[0] in failures(report)]
-    if not broken:
-        return []
-    fixes = []
-    item, left, right = broken[0]
-    for cell in left + right:
-        t, r, c = cell
-        others = [number(report[tt][rr][cc]) for tt, rr, cc in left + right if (tt, rr, cc) != cell]
-        if None in others:
-            continue
-        lsum = sum(number(report[x][y][z]) for x, y, z in left if (x, y, z) != cell)
-        rsum = sum(number(report[x][y][z]) for x, y, z in right if (x, y, z) != cell)
-        value = rsum - lsum if cell in left else lsum - rsum
-        if value >= 0 and not failures(with_cells(report, {cell: value})):
-            fixes.append((cell, report[t][r][c], value))
-    return fixes
+    cells = sorted({x for _, left, right in broken for x in left + right})
+    for size in range(1, max_size + 1):
+        fixes = []
+        for combo in itertools.combinations(cells, size):
+            change = {}
+            for cell in combo:  # each cell must alone settle some broken relation; that fixes its value
+                solo = [rel for rel in broken if cell in rel[1] + rel[2]
+                        and not any(o in rel[1] + rel[2] for o in combo if o != cell)]
+                if not solo:
+                    break
+                change[cell] = _solve(report, solo[0], cell)
+            else:
+                now = {c: number(report[c[0]][c[1]][c[2]]) for c in change}
+                if (all(v is not None and v >= 0 and v != now[c] for c, v in change.items())
+                        and not failures(with_cells(report, change))):
+                    fixes.append(tuple((c, report[c[0]][c[1]][c[2]], v) for c, v in change.items()))
+        if fixes or not broken:
+            return fixes
+    return []

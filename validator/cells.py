@@ -59,15 +59,15 @@ def is_label_junk(s: str) -> bool:
         return False
     if not _HAS_DIGIT.search(s):
         return len(s) >= 2 or bool(_CJK.search(s))
-    # Digits that are part of a label's numbering or wording ("1.", "第3项") are not values.
+    # Digits that are part of a label's numbering or wording ("1.", "数据1", "第3项") are not values.
     if re.fullmatch(r"\d\s*[.．、]", s):
         return True
-    return False
+    return bool(_CJK.match(s)) and s not in ("无", "空")
 
 
 # In running text a number directly followed by one of these is prose ("2024年", "12件"), not a cell.
 _PROSE_UNIT = "年月日号时分秒件条个项次%％人家份名宗起期届类万亿元天"
-_TEXT_TOKEN = re.compile(rf"(?<![\d.,])({_NUM})(?![\d])(\s*[{_PROSE_UNIT}])?|(?:(?<=\s)|^)([/／—\-–]{{1,2}}|无)(?=\s|$)")
+_TEXT_TOKEN = re.compile(rf"(?<![\d.,])({_NUM})(?![\d])(?!\s*[.．、]\s*[\u4e00-\u9fff“])(\s*[{_PROSE_UNIT}])?|(?:(?<=\s)|^)([/／—\-–]{{1,2}}|无)(?=\s|$)")
 
 
 def cells_from_structured(text: str, base: int) -> list[Cell]:

@@ -54,7 +54,9 @@ class _Occ:
     score: float
 
 
-_NUMBERING = r"(?:{n})\s*[.．、]\s*$"
+# The row's own numbering ("2." of "2.其他法律…") before its key words, so that it is not read as
+# the last digit of the previous row's values ("00000002.其他法律" = 0000000 | 2.其他法律).
+_NUMBERING = r"(?:{n})\s*[.．、]\s*[^\d\t\n.．、]{{0,12}}$"
 
 
 def _occurrences(flat: Flat, spec: TableSpec, start: int, end: int) -> list[_Occ]:
@@ -65,16 +67,16 @@ def _occurrences(flat: Flat, spec: TableSpec, start: int, end: int) -> list[_Occ
         for m in row.match.finditer(region):
             s, e = start + m.start(), start + m.end()
             if row.number is not None:
-                pm = re.search(_NUMBERING.format(n=row.number), text[max(start, s - 6):s])
+                lo = max(start, s - 16)
+                pm = re.search(_NUMBERING.format(n=row.number), text[lo:s])
                 if pm:
-                    s = max(start, s - 6) + pm.start()
+                    s = lo + pm.start()
             occs.append(_Occ(i, s, e, 1.0))
     occs.sort(key=lambda o: (o.start, o.row))
-    starts = sorted(o.start for o in occs)
     for o in occs:
         # Stretch the label to the end of its wording: up to a digit, a cell/line break or the
-        # next label.
-        nxt = next((s for s in starts if s >= o.end), end)
+        # next label of another row.
+        nxt = next((p.start for p in occs if p.start >= o.end and p.row != o.row), end)
         j = o.end
         while j < nxt and j < end and not text[j].isdigit() and text[j] not in "\t\n/—／":
             j += 1
@@ -112,13 +114,28 @@ def _chain(occs: list[_Occ]) -> list[_Occ]:
     return out[::-1]
 
 
-def _tokens(flat: Flat, seg_start: int, seg: str) -> list[Cell]:
+def _best_each(occs: list[_Occ]) -> list[_Occ]:
+    """For tables whose blocks may come in any order: each row's best occurrence, no overlaps."""
+    chosen: list[_Occ] = []
+    for o in sorted(occs, key=lambda o: (-o.score, o.start)):
+        if any(c.row == o.row for c in chosen):
+            continue
+        if any(not (o.end <= c.start or c.end <= o.start) for c in chosen):
+            continue
+        chosen.append(o)
+    return sorted(chosen, key=lambda o: o.start)
+
+
+def _tokens(flat: Flat, seg_start: int, seg: str, keep_blank_row: int = 0) -> list[Cell]:
     if flat.is_structured(seg_start) or "\t" in seg:
         toks = cells_from_structured(seg, seg_start)
     else:
         toks = cells_from_running_text(seg, seg_start)
-    # A line of nothing but empty cells (a header's padding) carries no values.
-    return toks if any(t.status != "blank" for t in toks) else []
+    # A line of nothing but empty cells (a header's padding) carries no values, unless it is the
+    # rest of a labelled row with a cell for every column: then the row is blank.
+    if any(t.status != "blank" for t in toks) or (keep_blank_row and len(toks) >= keep_blank_row):
+        return toks
+    return []
 
 
 def _split_lines(flat: Flat, a: int, b: int) -> list[tuple[int, str]]:
@@ -141,7 +158,10 @@ class _Gap:
 def _read_gap(flat: Flat, a: int, b: int, k: int) -> _Gap:
     parts = _split_lines(flat, a, b)
     own_pos, own_seg = parts[0]
-    own = _tokens(flat, own_pos, own_seg)
+    if own_seg.startswith("\t"):
+        # What follows the label inside its own cell is nothing: not a blank cell.
+        own_pos, own_seg = own_pos + 1, own_seg[1:]
+    own = _tokens(flat, own_pos, own_seg, keep_blank_row=k)
     gap = _Gap(own, own_seg.strip(), [], [])
     singles: list[Cell] = []
     for pos, seg in parts[1:]:
@@ -193,8 +213,14 @@ def _fit(table: TableResult, rid: str, cols: list[str], toks: list[Cell], raw: s
         table.notes.append(("_split", {"row": rid, "raw": raw, "unknown": [c for c, v in zip(cols, values, strict=True) if v is None]}))
         return row
     table.notes.append(("T3", {"row": rid, "expected_count": k, "actual_count": len(toks), "raw": raw, "pos": pos}))
-    for c in cols:
-        table.unknown.add((rid, c))
+    if 2 <= len(toks) < k:
+        # Cells lost from the middle of a row: the first value still sits beside the label and the
+        # last one is still the row's last column; the ones between cannot be placed.
+        row.cells[cols[0]] = toks[0]
+        row.cells[cols[-1]] = toks[-1]
+        table.unknown.update((rid, c) for c in cols[1:-1])
+    else:
+        table.unknown.update((rid, c) for c in cols)
     return row
 
 
@@ -202,7 +228,7 @@ def extract_labelled(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int, e
                      extra_cols: list[str] | None = None) -> TableResult:
     table = TableResult(spec.id, spec, start=start, end=start)
     occs = _occurrences(flat, spec, start, end)
-    chain = _chain(occs)
+    chain = _chain(occs) if spec.ordered else _best_each(occs)
     if not chain:
         return table
     table.found = True
@@ -232,8 +258,21 @@ def extract_labelled(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int, e
     table.end = max([last_end] + [c.pos + len(c.raw) for r in table.rows.values() for c in r.cells.values() if c.pos >= 0])
     if strays:
         _place_orphans(table, strays)
+    _foreign_headers(flat, table, spec, chain[0].start, table.end)
     del rows_in_order
     return table
+
+
+def _foreign_headers(flat: Flat, table: TableResult, spec: TableSpec, a: int, b: int):
+    """A header row inside the table body whose column names are this table's row names (a
+    converter's mislabelled header): the values keep the official column order, but say so."""
+    for pos, seg in _split_lines(flat, a, b):
+        cells = [c.strip() for c in seg.split("\t") if c.strip()]
+        if len(cells) < 4 or not flat.is_structured(pos) or any(re.search(r"\d", c) for c in cells):
+            continue
+        hits = sum(1 for c in cells if any(r.match.search(c) for r in spec.rows))
+        if hits >= 2:
+            table.notes.append(("T11", {"raw": " | ".join(cells)[:80], "pos": pos}))
 
 
 def _row_columns(row, spec: TableSpec, extra_cols: list[str] | None) -> list[str]:

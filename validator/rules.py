@@ -41,6 +41,7 @@ class TableSpec:
     alternatives: list = field(default_factory=list)
     subtotals: dict[str, list[str]] = field(default_factory=dict)
     extra_columns: list[dict] = field(default_factory=list)
+    ordered: bool = True
 
     def row(self, rid: str) -> RowSpec | None:
         return next((r for r in self.rows if r.id == rid), None)
@@ -80,7 +81,7 @@ def _table(tid: str, d: dict) -> TableSpec:
         id=tid, number=d["number"], title=d["title"], start=_compile(d["start"]), columns=d["columns"],
         rows=[_row(r, default_cols) for r in d["rows"]], single_row=d.get("single_row"),
         alternatives=d.get("alternatives") or [], subtotals=d.get("subtotals") or {},
-        extra_columns=d.get("extra_columns") or [],
+        extra_columns=d.get("extra_columns") or [], ordered=d.get("ordered", True),
     )
 
 

@@ -90,6 +90,8 @@ def table_findings(flat: Flat, fmt: FormatSpec, table: TableResult, lang: str) -
         elif r == "_orphan":
             out.append(make("T7", lang, {**base, "count": 1, "rows": f"{row_label(f['row'])}/{col_label(f['column'])}（{f['raw']}）"},
                             table=tid, row=f["row"], column=f["column"], location=_loc(flat, table, f["row"], f["column"])))
+        elif r == "T11":
+            out.append(make("T11", lang, {**base, "raw": f["raw"]}, table=tid, location=flat.location(f["pos"])))
         elif r == "_stray_row":
             out.append(make("T10", lang, {**base, "raw": f["raw"][:60]}, table=tid, location=_loc(flat, table)))
     for rid, r in table.rows.items():
@@ -114,6 +116,8 @@ def _type_findings(flat, table, lang, base, row_label, col_label) -> list[Findin
     dash_raw: dict[str, str] = {}
     for check, rid, cid, value in failures(table):
         cell = table.rows[rid].cells.get(cid)
+        if cell is not None and cell.value is not None:
+            value = cell.value
         f = {**base, "row_label": row_label(rid), "column_label": col_label(cid), "raw": cell.raw if cell else "",
              "actual": value}
         loc = _loc(flat, table, rid, cid)

@@ -7,6 +7,7 @@ tables; the XML states merges plainly (gridSpan, vMerge), so each physical cell 
 
 from __future__ import annotations
 
+import mmap
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ import signal
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -46,8 +48,9 @@ def read_docx(path: Path) -> Document:
     except (zipfile.BadZipFile, OSError) as exc:
         raise ReadError(f"文件已损坏，或不是有效的 Word（.docx）文件：{exc}") from exc
     with zf:
-        main = _main_part(zf)
-        body_root = _xml(zf, main)
+        body_root = _xml(zf, _main_part(zf))
+        if body_root is None:
+            body_root = _xml(zf, "word/document.xml")
         if body_root is None:
             raise ReadError("这不是 Word（.docx）文件：压缩包中没有 word/document.xml")
         ns = etree.QName(body_root).namespace  # transitional or strict OOXML
@@ -105,10 +108,13 @@ def _run(cmd: list[str], timeout: int) -> None:
 
 
 def _ole_encrypted(path: Path) -> bool:
-    # An encrypted .docx/.xlsx is an OLE container holding an "EncryptionInfo" stream (UTF-16 name).
+    # An encrypted .docx is an OLE container holding an "EncryptionInfo" stream; the stream names
+    # sit in the directory sectors, often at the end of the file, so the whole file is searched.
     with open(path, "rb") as fh:
-        data = fh.read(4 * 1024 * 1024)
-    return data.startswith(_OLE) and "EncryptionInfo".encode("utf-16-le") in data
+        if fh.read(8) != _OLE:
+            return False
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return data.find("EncryptionInfo".encode("utf-16-le")) >= 0
 
 
 def _main_part(zf: zipfile.ZipFile) -> str:
@@ -129,7 +135,7 @@ def _xml(zf: zipfile.ZipFile, name: str):
         raise ReadError(f"文件中的 {name} 过大（{info.file_size // 1048576} MB），不像是一份报告")
     try:
         return etree.fromstring(zf.read(info), parser=_XML_PARSER)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError) as exc:
         # RuntimeError: zipfile's answer to an encrypted member
         raise ReadError(f"文件已损坏，无法解压 {name}：{exc}") from exc
     except etree.XMLSyntaxError as exc:
@@ -164,7 +170,7 @@ class _Walker:
             tag = child.tag
             if tag == w + "p":
                 boxes: list = []
-                text = clean_cell(self.paragraph(child, boxes))
+                text = _clean(self.paragraph(child, boxes))
                 if text:
                     self.lines.append(Line(cells=[text]))
                 for box in boxes:  # text boxes anchored in the paragraph come after it
@@ -192,7 +198,7 @@ class _Walker:
             if tag == w + "t":
                 parts.append(child.text or "")
             elif tag in (w + "tab", w + "ptab"):
-                parts.append(" ")
+                parts.append("\t")
             elif tag in (w + "br", w + "cr"):
                 parts.append("\n")
             elif tag == w + "noBreakHyphen":
@@ -208,7 +214,7 @@ class _Walker:
     def cell_text(self, tc) -> str:
         pieces: list[str] = []
         self._cell_pieces(tc, pieces)
-        return clean_cell("\n".join(pieces))
+        return _clean("\n".join(pieces))
 
     def _cell_pieces(self, parent, pieces: list[str]) -> None:
         w = self.w
@@ -282,6 +288,11 @@ class _Walker:
 
     def _trpr_int(self, tr, name: str) -> int:
         return _int_val(tr.find(f"{self.w}trPr/{self.w}{name}"), self.w, 0)
+
+
+def _clean(text: str) -> str:
+    # A tab is a deliberate separator ("自然人<tab>商业企业"): it stays a space even between CJK.
+    return " ".join(filter(None, (clean_cell(piece) for piece in text.split("\t"))))
 
 
 def _children(parent, tag: str, w: str):

@@ -149,22 +149,28 @@ def _body(root):
 
 
 def _prune(body) -> None:
-    doomed = []
+    doomed, hidden = [], []
     for el in body.iter():
         if not isinstance(el.tag, str) or el.tag in _DROP:
             doomed.append(el)
             continue
         style = el.get("style")
-        if (el.get("hidden") is not None or (style and _HIDDEN_STYLE.search(style))) and not _reportish(el):
-            doomed.append(el)
-    for el in doomed:
+        if el.get("hidden") is not None or (style and _HIDDEN_STYLE.search(style)):
+            hidden.append(el)
+    # Some CMS templates hide the article until a script reveals it: hidden content is dropped
+    # unless it is the only copy of the report on the page.
+    hidden_set = set(hidden)
+    outermost = [el for el in hidden if not any(a in hidden_set for a in el.iterancestors())]
+    hidden_hits = sum(_report_hits(el) for el in outermost)
+    if hidden_hits and hidden_hits >= _report_hits(body):
+        hidden = [el for el in hidden if not _report_hits(el)]
+    for el in doomed + hidden:
         _drop(el)
 
 
-def _reportish(el) -> bool:
-    # Some CMS templates hide the article until a script reveals it; never throw the report away.
+def _report_hits(el) -> int:
     text = el.text_content()
-    return any(w in text for w in _SECTION_WORDS)
+    return sum(text.count(w) for w in _SECTION_WORDS)
 
 
 def _drop(el) -> None:

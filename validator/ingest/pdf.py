@@ -8,13 +8,21 @@ from pathlib import Path
 
 from validator.document import Document, Line
 from validator.ingest import ReadError
-from validator.ingest.pdf_tables import Piece, camelot_tables, choose, clean_text, defects, plumber_tables, stitch
+from validator.ingest.pdf_tables import (
+    Piece,
+    camelot_tables,
+    choose,
+    clean_text,
+    defects,
+    plumber_tables,
+    stitch,
+)
 
 # Page furniture that carries digits but no data: "- 3 -", "— 3 —", "第 3 页 共 9 页", "3/9", a bare 3.
 _PAGE_MARK = re.compile(r"^[—–\-－_\s]*\d{1,4}[—–\-－_\s]*$|^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?$"
                         r"|^\d{1,4}\s*/\s*\d{1,4}$|^(?:[Pp]age\s*)?\d{1,4}\s*of\s*\d{1,4}$")
 _DASHED_MARK = re.compile(r"^[—–\-－]+\s*\d{1,4}\s*[—–\-－]+$")
-_MARGIN = 0.12  # share of the page height at top and bottom where headers, footers and page numbers sit
+_MARGIN = 0.15  # share of the page height at top and bottom where headers, footers and page numbers sit
 _SCAN_CHARS = 20  # fewer text characters than this in the whole file: no text layer
 
 
@@ -24,7 +32,8 @@ def _error(exc: Exception) -> ReadError:
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
     if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
         return ReadError("文件已加密，无法读取（需要密码才能打开）")
-    return ReadError(f"PDF 文件已损坏：{inner or type(inner).__name__}")
+    detail = f"{type(inner).__name__}: {inner}" if str(inner) else type(inner).__name__
+    return ReadError(f"PDF 文件已损坏或无法解析（{detail}）")
 
 
 def _decode(value) -> str:
@@ -80,21 +89,30 @@ def _text_lines(page, boxes: list) -> list[dict]:
     return [ln for ln in view.extract_text_lines(return_chars=False) if ln["text"].strip()]
 
 
-def _furniture(pages: list[list[dict]], height: list[float]) -> set[tuple[int, int]]:
-    """(page index, line index) of page numbers and of headers/footers repeated on most pages."""
-    def in_margin(p: int, ln: dict) -> bool:
-        return ln["bottom"] < height[p] * _MARGIN or ln["top"] > height[p] * (1 - _MARGIN)
+def _edge_lines(lines: list[dict], pieces: list[Piece], height: float) -> list[int]:
+    """The (at most two) outermost text lines at the top and at the bottom of a page, where headers,
+    footers and page numbers sit: in the outer band, with no table between them and the edge."""
+    top_limit = min([height * _MARGIN] + [p.bbox[1] for p in pieces])
+    bottom_limit = max([height * (1 - _MARGIN)] + [p.bbox[3] for p in pieces])
+    order = sorted(range(len(lines)), key=lambda i: lines[i]["top"])
+    head = [i for i in order[:2] if lines[i]["bottom"] <= top_limit]
+    foot = [i for i in order[::-1][:2] if lines[i]["top"] >= bottom_limit]
+    return head + foot
 
+
+def _furniture(pages: list[list[dict]], tables: list[list[Piece]], heights: list[float]) -> set[tuple[int, int]]:
+    """(page index, line index) of page numbers and of headers/footers repeated on most pages."""
     def key(ln: dict) -> str:
         return re.sub(r"\d+", "#", clean_text(ln["text"]))
 
-    seen = Counter(k for p, lines in enumerate(pages) for k in {key(ln) for ln in lines if in_margin(p, ln)})
+    edges = [_edge_lines(lines, pieces, h) for lines, pieces, h in zip(pages, tables, heights, strict=True)]
+    seen = Counter(k for p, idx in enumerate(edges) for k in {key(pages[p][i]) for i in idx})
     repeated = {k for k, n in seen.items() if n >= 2 and n * 2 >= len(pages)}
-    out = set()
-    for p, lines in enumerate(pages):
-        for i, ln in enumerate(lines):
-            text = clean_text(ln["text"])
-            if _DASHED_MARK.match(text) or (in_margin(p, ln) and (_PAGE_MARK.match(text) or key(ln) in repeated)):
+    out = {(p, i) for p, lines in enumerate(pages) for i, ln in enumerate(lines)
+           if _DASHED_MARK.match(clean_text(ln["text"]))}
+    for p, idx in enumerate(edges):
+        for i in idx:
+            if _PAGE_MARK.match(clean_text(pages[p][i]["text"])) or key(pages[p][i]) in repeated:
                 out.add((p, i))
     return out
 
@@ -123,8 +141,9 @@ def _read(pdf, path: Path) -> Document:
     doc.meta["pages"] = n
     if n == 0:
         raise ReadError("PDF 文件没有任何页面")
-    # Fake bold is the same glyph drawn twice a hair apart: keep one.
-    views = [page.dedupe_chars() for page in pdf.pages]
+    # Fake bold is the same glyph drawn twice a hair apart: keep one. Font name and size are not
+    # compared: the second drawing may come through another font object or a rounding-off size.
+    views = [page.dedupe_chars(tolerance=1, extra_attrs=()) for page in pdf.pages]
     doc.meta["text_chars"] = chars = sum(1 for v in views for c in v.chars if c["text"].strip())
     if chars < _SCAN_CHARS and any(page.images for page in pdf.pages):
         doc.meta["scanned"] = True
@@ -144,7 +163,7 @@ def _read(pdf, path: Path) -> Document:
         tables = [[choose(p, others, producer) for p in pieces] for pieces in tables]
 
     texts = [_text_lines(v, [p.bbox for p in pieces]) for v, pieces in zip(views, tables, strict=True)]
-    furniture = _furniture(texts, [p.height for p in pdf.pages])
+    furniture = _furniture(texts, tables, [p.height for p in pdf.pages])
     # Each page's items by their top edge: a text line, or a whole table piece.
     items: list[list[tuple[float, Line | Piece]]] = []
     for p, (lines, pieces) in enumerate(zip(texts, tables, strict=True)):
