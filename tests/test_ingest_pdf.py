@@ -296,12 +296,19 @@ def test_chooser_prefers_clean_grid_and_distrusts_camelot_on_libreoffice():
 
 
 def test_stitch_mends_rows_cut_by_the_page_break():
-    head = ["项目", "", "甲", "乙"]  # column 1 is an empty sliver column
-    p1 = _piece(1, [head, ["一、本年新收", "", "1", "2"], ["（四）无法提供", "", None, None]])
-    p2 = _piece(2, [head, ["", "", "3", "4"], ["二、上年结转", "", "", "5"], ["", "", "", ""]])
+    head = [["项目", "", "申请人", None], ["", "", "甲", "乙"]]  # column 1 is an empty sliver column
+    p1 = _piece(1, head + [["一、本年新收", "", "1", "2"], ["（四）无法提供", "", None, None]])
+    p2 = _piece(2, head + [["", "", "3", "4"], ["二、上年结转", "", "", "5"], ["", "", "", ""]])
     rows = [cells for part in stitch([p1, p2]) for _, cells in part]
-    assert rows == [["项目", "甲", "乙"], ["一、本年新收", "1", "2"], ["（四）无法提供", "3", "4"],
+    assert rows == [["项目", "申请人"], ["", "甲", "乙"], ["一、本年新收", "1", "2"], ["（四）无法提供", "3", "4"],
                     ["二、上年结转", "", "5"]]
+
+
+def test_stitch_keeps_blank_values_under_a_header_cut_from_its_rows():
+    p1 = _piece(1, [["项目", None, "甲", "乙"]])
+    p2 = _piece(2, [["", "（六）其他处理", "", ""], ["", "（七）总计", "1", "2"]])
+    rows = [cells for part in stitch([p1, p2]) for _, cells in part]
+    assert rows == [["项目", "甲", "乙"], ["（六）其他处理", "", ""], ["", "（七）总计", "1", "2"]]
 
 
 def test_stitch_carries_a_wrapped_label_tail_back():

@@ -11,6 +11,7 @@ from validator.document import Document
 from validator.extract import TableResult, extract_labelled, extract_single_row
 from validator.findings import Finding, make
 from validator.flat import Flat, flatten
+from validator.grid_checks import misaligned_headers
 from validator.identify import identify, is_pre_2019, looks_like_report
 from validator.ingest import ReadError, read_document
 from validator.rules import FormatSpec, common, formats
@@ -89,6 +90,11 @@ def check_document(doc: Document, lang: str = "zh") -> Report:
     rep.findings += section_findings(flat, sections, tables, lang)
     for t in tables.values():
         rep.findings += table_findings(flat, fmt, t, lang)
+        if t.found and doc.meta.get("tables"):
+            for a, b in misaligned_headers(doc.meta["tables"], t.spec)[:1]:
+                cols = t.spec.columns
+                rep.findings.append(make("T12", lang, {"table_number": t.spec.number, "a": cols[a]["label"],
+                                                       "b": cols[b]["label"]}, table=t.id, location=flat.location(t.start)))
     for t in tables.values():
         rep.findings += arithmetic_findings(flat, fmt, t, lang)
     return rep

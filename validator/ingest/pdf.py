@@ -145,7 +145,8 @@ def _read(pdf, path: Path) -> Document:
     # compared: the second drawing may come through another font object or a rounding-off size.
     views = [page.dedupe_chars(tolerance=1, extra_attrs=()) for page in pdf.pages]
     doc.meta["text_chars"] = chars = sum(1 for v in views for c in v.chars if c["text"].strip())
-    if chars < _SCAN_CHARS and any(page.images for page in pdf.pages):
+    # Pages drawn as pictures (a scan) or as outlines (text turned into curves) have no text to read.
+    if chars < _SCAN_CHARS and any(page.images or page.curves for page in pdf.pages):
         doc.meta["scanned"] = True
         doc.problems.append(("I4", {"pages": n}))
         return doc
@@ -165,7 +166,7 @@ def _read(pdf, path: Path) -> Document:
     texts = [_text_lines(v, [p.bbox for p in pieces]) for v, pieces in zip(views, tables, strict=True)]
     furniture = _furniture(texts, tables, [p.height for p in pdf.pages])
     # Each page's items by their top edge: a text line, or a whole table piece.
-    items: list[list[tuple[float, Line | Piece]]] = []
+    items: list[list[Line | Piece]] = []
     for p, (lines, pieces) in enumerate(zip(texts, tables, strict=True)):
         page_items: list[tuple[float, Line | Piece]] = [(piece.bbox[1], piece) for piece in pieces]
         for i, ln in enumerate(lines):

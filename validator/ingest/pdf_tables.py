@@ -261,10 +261,14 @@ def _concat(a: str | None, b: str | None) -> str | None:
 
 def _continue(first: Piece, prev: Piece, cont: Piece) -> None:
     """Mend the seam between `prev` (end of page N) and `cont` (top of page N+1)."""
-    if cont.rows and first.rows and cont is not first:
-        head = [c for c in first.rows[0] if c is not None]
-        if [c for c in cont.rows[0] if c is not None] == head and not any(map(is_number, head)):
-            del cont.rows[0], cont.boxes[0]  # the header repeated on the new page
+    def given(row: list[str | None]) -> list[str]:
+        return [c for c in row if c is not None]
+
+    k = 0  # the header rows repeated on the new page
+    while (k < min(len(first.rows), len(cont.rows)) and given(cont.rows[k]) == given(first.rows[k])
+           and not any(map(is_number, first.rows[k]))):
+        k += 1
+    del cont.rows[:k], cont.boxes[:k]
     if not prev.rows or not cont.rows or not _empty(cont.rows[0][0]):
         return
     last, top = prev.rows[-1], cont.rows[0]
@@ -272,10 +276,12 @@ def _continue(first: Piece, prev: Piece, cont: Piece) -> None:
     full = Counter(counts).most_common(1)[0][0] if counts else 0
     n_last, n_top = sum(map(is_number, last)), sum(map(is_number, top))
     tails = [c for c in top if c]
+    labelled = n_last or any(_LABEL_START.match(c) for c in last if c)  # a header row is not cut data
     # One row broken by the page break: its label and numbers on different pages (the last row is
     # short), or only the wrapped end of its label carried over (a numberless row of label tails).
     # Join the two halves position by position into the last row of page N and drop the carried one.
-    if (n_last < full and n_top and len(last) == len(top)) or (not n_top and tails and all(map(_is_tail, tails))):
+    if (labelled and n_last < full and n_top and len(last) == len(top)) or (
+            not n_top and tails and all(map(_is_tail, tails))):
         if len(last) == len(top):
             prev.rows[-1] = [_concat(a, b) for a, b in zip(last, top, strict=True)]
         else:
@@ -284,7 +290,8 @@ def _continue(first: Piece, prev: Piece, cont: Piece) -> None:
         return
     # A merged label cell cut by the page break: its blank remainder on page N+1 is dropped, and
     # text on page N+1 that does not start a label ('法提供') is the end of its text ('（四）无').
-    stop = next((i for i, c in enumerate(top) if is_number(c)), len(top))
+    # Only left of the row's own label or numbers: a blank value cell stays a blank.
+    stop = next((i for i, c in enumerate(top) if is_number(c) or (c and _LABEL_START.match(c))), len(top))
     for i in range(stop):
         cell, box = top[i], cont.boxes[0][i]
         if cell is None or box is None or not (cell == "" or _is_tail(cell)):
