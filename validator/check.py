@@ -14,7 +14,7 @@ from validator.flat import Flat, flatten
 from validator.grid_checks import misaligned_headers
 from validator.identify import identify, is_pre_2019, looks_like_report
 from validator.ingest import ReadError, read_document
-from validator.rules import FormatSpec, common, formats
+from validator.rules import FormatSpec, formats, rules_version
 from validator.sections import SectionHit, find_sections
 from validator.table_checks import arithmetic_findings, table_findings
 
@@ -218,5 +218,5 @@ def report_json(rep: Report) -> dict:
         "tables": tables,
         "unreadable_cells": sorted(f"{t}.{r}.{c}" for t, tt in rep.tables.items() for r, c in tt.unknown),
         "findings": [f.to_json() for f in rep.findings],
-        "rules_version": common().get("version") or None,
+        "rules_version": rules_version(),
     }

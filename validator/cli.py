@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -13,12 +13,12 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="nianbao：政府信息公开工作年度报告检查工具 / validator for government information-disclosure annual reports.")
 
 
-class OutFormat(str, Enum):
+class OutFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     zh = "zh"
     en = "en"
 
@@ -43,6 +43,14 @@ def check(
         sys.stdout.write("\n\n".join(render_text(r, lang.value, use_color) for r in reports) + "\n")
     codes = [r.exit_code for r in reports]
     raise typer.Exit(2 if 2 in codes else (1 if 1 in codes else 0))
+
+
+@app.command()
+def rules():
+    """输出规则说明（Markdown）/ print the rules reference (Markdown)."""
+    from validator.rulesdoc import render
+
+    sys.stdout.write(render())
 
 
 @app.command()

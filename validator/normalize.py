@@ -34,5 +34,5 @@ _SPACE_IN_CJK = re.compile(rf"(?<={_CJK_CLASS})[ \t]+(?={_CJK_CLASS})")
 
 
 def squeeze_cjk_spaces(s: str) -> str:
-    """'本年 新收' → '本年新收': spaces inside CJK words come from PDF text and justified layout."""
+    """'政府 信息' → '政府信息': spaces inside CJK words come from PDF text and justified layout."""
     return _SPACE_IN_CJK.sub("", s)

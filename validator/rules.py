@@ -7,7 +7,7 @@ import copy
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -123,7 +123,7 @@ def _resolve(d: dict) -> dict:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def formats() -> dict[str, FormatSpec]:
     out = {}
     for p in sorted(RULES_DIR.glob("format-*.yaml")):
@@ -138,7 +138,7 @@ def formats() -> dict[str, FormatSpec]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def common() -> dict:
     d = yaml.safe_load((RULES_DIR / "common.yaml").read_text(encoding="utf-8"))
     for s in d["sections"]:

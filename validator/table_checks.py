@@ -94,7 +94,7 @@ def table_findings(flat: Flat, fmt: FormatSpec, table: TableResult, lang: str) -
             out.append(make("T11", lang, {**base, "raw": f["raw"]}, table=tid, location=flat.location(f["pos"])))
         elif r == "_stray_row":
             out.append(make("T10", lang, {**base, "raw": f["raw"][:60]}, table=tid, location=_loc(flat, table)))
-    for rid, r in table.rows.items():
+    for rid in table.rows:
         rs = table.spec.row(rid)
         if rs and rs.nonstandard:
             out.append(make("T8", lang, {**base, "row_label": row_label(rid)}, table=tid, row=rid, location=_loc(flat, table, rid)))

@@ -16,6 +16,7 @@ from lxml import etree
 
 from validator.document import Document, Line
 from validator.ingest.encoding import decode_bytes
+from validator.rules import common
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
@@ -33,10 +34,9 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl"
           "blockquote", "pre", "section", "article", "header", "footer", "main", "aside", "nav",
           "address", "center", "form", "fieldset", "figure", "figcaption", "caption", "hr",
           "table", "tbody", "thead", "tfoot", "tr", "td", "th", "body", "html"}
-# Words that occur in the body of a report and hardly ever in a site's navigation.
-_SECTION_WORDS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请", "存在的主要问题",
-                  "其他需要报告的事项", "行政复议、行政诉讼")
-_TABLE_WORDS = ("信息内容", "申请人情况", "本年新收", "行政复议", "第二十条", "予以公开")
+# Words that occur in the body of a report and hardly ever in a site's navigation (rules/common.yaml).
+_SECTION_WORDS = tuple(common()["report_markers"]["sections"])
+_TABLE_WORDS = tuple(common()["report_markers"]["tables"])
 # Content containers of the CMSs government sites use (TRS, Hanweb, Dameng...), nearest first.
 _CMS_CONTAINER = re.compile(
     r"\b(TRS_Editor|TRS_UEDITOR|article_content|article-content|articleContent|zoom|Zoom|"

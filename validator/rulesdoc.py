@@ -1,0 +1,34 @@
+"""docs/rules.md, generated from rules/: the formats' tables, rows, columns and relations, and the
+rule catalogue. Regenerate with `nianbao rules > docs/rules.md` (a test checks it is current)."""
+
+from __future__ import annotations
+
+from validator.rules import common, formats
+
+
+def render() -> str:
+    c = common()
+    out = ["# 规则与格式 / Rules and formats", "",
+           "_Generated from `rules/*.yaml` by `nianbao rules`; do not edit by hand._", ""]
+    out += ["## 法定部分 / Sections", "", "| # | id | 标题 | 匹配 |", "|---|---|---|---|"]
+    for s in c["sections"]:
+        out.append(f"| {s['number']} | `{s['id']}` | {s['title']} | `{s['match']}` |")
+    for fid, f in sorted(formats().items()):
+        out += ["", f"## 格式 {fid}: {f.name_zh} / {f.name_en}", ""]
+        out.append("识别标记 / detection markers: " + "; ".join(f"`{rx.pattern}` (+{w})" for rx, w in f.detect))
+        for tid, t in f.tables.items():
+            out += ["", f"### 表{t.number} {t.title} (`{tid}`)", "", "| row id | 标签 label | 匹配 match | columns | 备注 |", "|---|---|---|---|---|"]
+            for r in t.rows:
+                note = "非标准（接受并核对）" if r.nonstandard else ("可选" if r.optional else "")
+                out.append(f"| `{r.id}` | {r.label} | `{r.match.pattern}` | {', '.join(r.columns)} | {note} |")
+            out += ["", "| column id | 标签 label | type |", "|---|---|---|"]
+            for cid, col in t.columns.items():
+                out.append(f"| `{cid}` | {col['label']} | {col['type']} |")
+        out += ["", "### 勾稽关系 / Relations", ""]
+        for rel in f.relations:
+            out.append(f"- **{rel['id']}** ({rel['table']}, each {rel['each']}): {rel['zh']} — {rel['en']}")
+    out += ["", "## 规则目录 / Rule catalogue", "", "| id | category | severity | 说明 (zh) | text (en) | 依据 basis |", "|---|---|---|---|---|---|"]
+    for rid, r in c["rules"].items():
+        basis = c["legal_basis"].get(r.get("basis"), "格式文件 / the official format")
+        out.append(f"| {rid} | {r['category']} | {r['severity']} | {r['zh']} | {r['en']} | {basis} |")
+    return "\n".join(out) + "\n"
