@@ -163,9 +163,28 @@ def _read_gap(flat: Flat, a: int, b: int, k: int) -> _Gap:
         own_pos, own_seg = own_pos + 1, own_seg[1:]
     own = _tokens(flat, own_pos, own_seg, keep_blank_row=k)
     gap = _Gap(own, own_seg.strip(), [], [])
+    rest = parts[1:]
+    if 0 < len(own) < k:
+        # A row broken across lines: the next lines complete it exactly.
+        taken, merged = 0, list(own)
+        for pos, seg in rest:
+            toks = _tokens(flat, pos, seg)
+            if not toks or re.search(r"[\u4e00-\u9fff]", seg):
+                break
+            if len(merged) + len(toks) > k:
+                break
+            merged += toks
+            taken += 1
+            if len(merged) == k:
+                break
+        if len(merged) == k and taken:
+            gap.own = merged
+            gap.own_raw += " " + " ".join(seg.strip() for _, seg in rest[:taken])
+            rest = rest[taken:]
     singles: list[Cell] = []
-    for pos, seg in parts[1:]:
-        toks = _tokens(flat, pos, seg)
+    for pos, seg in rest:
+        one_cell = "\t" not in seg
+        toks = _tokens(flat, pos, seg, keep_blank_row=1 if one_cell else 0)
         if not toks:
             continue
         if len(toks) == 1 and len(seg.strip()) <= 14:
@@ -301,8 +320,9 @@ def _place_detached(flat, fmt, table, spec, items, labelled_empty, extra_cols, s
             j += 1
         b = seq[j][1]
         if det:
+            # Subtotal and optional rows are never slots: a valueless （三）不予公开 is a group label.
             slots = [k for k in range(a + 1, b) if spec.rows[k].id not in table.rows
-                     and (k in labelled_empty or not (spec.rows[k].nonstandard or spec.rows[k].optional))]
+                     and not (spec.rows[k].nonstandard or spec.rows[k].optional)]
             if len(slots) != len(det):
                 found_slots = [k for k in slots if k in labelled_empty]
                 slots = found_slots if len(found_slots) == len(det) else []

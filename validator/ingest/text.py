@@ -14,10 +14,17 @@ _RULE = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,}|(-{3}\s*\t\s*)+-{3}\s*)$")
 _PAGE_MARK = re.compile(r"^\s*(?:[—–\-－]+\s*\d{1,3}\s*[—–\-－]+|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
 
 
+_ONE_CELL_PIPE = re.compile(r"^([^|]*?)\s*\|$")
+
+
 def split_line(raw: str) -> tuple[list[str], bool]:
     """Cells of one text line and whether it is a table row."""
     s = raw.rstrip("\r\n")
     stripped = s.strip()
+    m = _ONE_CELL_PIPE.match(stripped)
+    if m and stripped.count("|") == 1:
+        # One cell per line, closed by a pipe ("4 |", "人事任免 |", a bare "|" for an empty cell).
+        return [m.group(1).strip()], True
     if stripped.startswith("|") or (stripped.count("|") >= 2 and not stripped.startswith("#")):
         body = stripped
         if body.startswith("|"):
@@ -28,8 +35,10 @@ def split_line(raw: str) -> tuple[list[str], bool]:
         return cells, True
     if "\t" in s:
         cells = [c.strip() for c in s.split("\t")]
-        # Leading/trailing tabs are layout, not blank cells, unless the row is a data row with
-        # an explicit first empty cell (a header over a label column); keep inner ones.
+        filled = [c for c in cells if c]
+        if len(filled) == 1 and cells[-1] and not any(cells[:-1]):
+            # An indented single value ("\t915"): one cell per line, not a row with blanks.
+            return [filled[0]], False
         return cells, True
     return [stripped], False
 
@@ -44,7 +53,7 @@ def lines_from_text(text: str) -> list[Line]:
         cells, structured = split_line(raw)
         if not structured and not cells[0]:
             continue
-        if structured and not any(cells):
+        if structured and not any(cells) and len(cells) > 1:
             continue
         out.append(Line(cells=cells, line=no, structured=structured))
     return out
