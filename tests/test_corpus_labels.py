@@ -9,8 +9,8 @@ import importlib.util
 import json
 
 import pytest
-from conftest import CORPUS, labels
 
+from conftest import CORPUS, labels
 from validator.check import check_path, report_json
 
 ERROR_CATS = {"arithmetic", "type", "broken_table", "missing_section"}

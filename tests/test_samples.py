@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 
 import pytest
-from conftest import SAMPLES
 
+from conftest import SAMPLES
 from validator.check import check_path, report_json
 
 ROWS = list(csv.DictReader((SAMPLES / "MANIFEST.tsv").open(encoding="utf-8"), delimiter="\t"))

@@ -4,8 +4,8 @@ heading is missing while table 四's row of 15 numbers still stands."""
 from __future__ import annotations
 
 import pytest
-from conftest import SHARED
 
+from conftest import SHARED
 from validator.check import check_path, report_json
 
 
