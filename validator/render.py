@@ -63,7 +63,13 @@ def render_text(rep: Report, lang: str = "zh", color: bool = False) -> str:
             where = f" ({', '.join(loc)})" if loc else ""
             lines.append(f"  [{tag}] {f.rule}: {f.message}{where}")
     lines.append("")
-    if rep.unreadable:
+    if any(f.rule == "I2" for f in rep.findings):
+        verdict = "结论：这不是政府信息公开工作年度报告，未做年报检查。" if not en else "Verdict: not an annual report; not checked as one."
+    elif any(f.rule == "I3" for f in rep.findings):
+        verdict = "结论：2019 年以前的旧格式报告，未按现行格式检查表格。" if not en else "Verdict: a pre-2019 report; tables not checked against the current formats."
+    elif any(f.rule == "I4" for f in rep.findings):
+        verdict = "结论：扫描件，无法检查。" if not en else "Verdict: a scan; it cannot be checked."
+    elif rep.unreadable:
         verdict = "结论：文件无法读取。" if not en else "Verdict: the file could not be read."
     elif errors:
         verdict = (f"结论：发现 {errors} 个错误、{warnings} 个警告，请修改后再发布。" if not en

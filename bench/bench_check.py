@@ -1,0 +1,181 @@
+"""Wall time and memory of `check_path` per report, by input form (see bench/README.md).
+
+    .venv/bin/python bench/bench_check.py [--repeat N] [--files] [--json]
+    taskset -c 0 .venv/bin/python bench/bench_check.py      # one core
+
+Inputs: every report of sample_reports/ (MANIFEST.tsv plus any report-like file there) and of
+../shared/corpus/{pdf,html,txt,md,excerpts,templates} when that directory exists. All in one process:
+a warm-up pass checks every file once (lazy imports, rule caches), then each file is timed N times
+(median kept): the whole check, the reading stage alone (read_document) and, for PDFs, the floor
+(pypdfium2 plain text of every page). tracemalloc runs in a separate pass so that it slows no timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from validator.check import check_path  # noqa: E402
+from validator.ingest import read_document  # noqa: E402
+
+SAMPLES = ROOT / "sample_reports"
+CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS_DIRS = ("pdf", "html", "txt", "md", "excerpts", "templates")
+FORM_BY_EXT = {".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html", ".docx": "docx",
+               ".doc": "doc", ".wps": "doc", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+FORMS = ("pdf", "html", "docx", "doc", "text", "markdown")
+# Seconds per report. The PDF target is for a typical 6–10 page report; markdown counts as text.
+TARGETS = {"pdf": 1.0, "html": 0.1, "docx": 0.1, "text": 0.1, "markdown": 0.1}
+
+
+def discover() -> list[Path]:
+    files: set[Path] = set()
+    manifest = SAMPLES / "MANIFEST.tsv"
+    if manifest.exists():
+        with open(manifest, encoding="utf-8", newline="") as fh:
+            files |= {SAMPLES / row["file"] for row in csv.DictReader(fh, delimiter="\t") if row.get("file")}
+    files |= {p for p in SAMPLES.glob("*") if p.suffix.lower() in FORM_BY_EXT and not p.name.startswith("README")}
+    if CORPUS.is_dir():
+        for d in CORPUS_DIRS:
+            files |= {p for p in (CORPUS / d).glob("*") if p.is_file()}
+    return sorted(p for p in files if p.is_file())
+
+
+def timed(fn, path: Path, n: int) -> float:
+    """Median wall time of fn(path) over n calls; exceptions count as a (timed) call."""
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        try:
+            fn(path)
+        except Exception:  # noqa: BLE001 - an unreadable file is still a measured call
+            pass
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def pdfium_text(path: Path) -> int:
+    """The floor: pypdfium2's plain text of every page."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return sum(len(pdf[i].get_textpage().get_text_range()) for i in range(len(pdf)))
+    finally:
+        pdf.close()
+
+
+def peak_bytes(path: Path) -> int:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        check_path(path)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def measure(path: Path, n: int) -> dict:
+    rep = check_path(path)  # warm-up (also tells the form)
+    form = rep.input_format or FORM_BY_EXT.get(path.suffix.lower(), "text")
+    row = {"file": str(path.relative_to(ROOT.parent)), "form": form, "unreadable": rep.unreadable,
+           "pages": rep.meta.get("pages") if rep.meta else None,
+           "check_s": timed(check_path, path, n), "read_s": timed(read_document, path, n)}
+    if form == "pdf":
+        row["floor_s"] = timed(pdfium_text, path, n)
+    row["peak_mb"] = peak_bytes(path) / 2**20
+    return row
+
+
+def summarise(rows: list[dict]) -> dict:
+    out = {}
+    for form in sorted({r["form"] for r in rows}, key=lambda f: FORMS.index(f) if f in FORMS else 99):
+        rs = [r for r in rows if r["form"] == form]
+        check = [r["check_s"] for r in rs]
+        s = {"files": len(rs), "median_s": statistics.median(check), "max_s": max(check),
+             "read_median_s": statistics.median(r["read_s"] for r in rs),
+             "read_share": sum(r["read_s"] for r in rs) / sum(check),
+             "peak_mb": max(r["peak_mb"] for r in rs), "target_s": TARGETS.get(form)}
+        if s["target_s"] is not None:
+            s["target_met"] = s["max_s"] < s["target_s"]
+        if form == "pdf":
+            s["floor_median_s"] = statistics.median(r["floor_s"] for r in rs)
+            s["ratio_median"] = statistics.median(r["check_s"] / r["floor_s"] for r in rs)
+            pages = [(r["check_s"], r["pages"]) for r in rs if r.get("pages")]
+            if pages:
+                s["s_per_page"] = sum(t for t, _ in pages) / sum(p for _, p in pages)
+        out[form] = s
+    return out
+
+
+def machine() -> dict:
+    aff = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
+            "affinity": aff, "processor": platform.processor()}
+
+
+def print_tables(rows: list[dict], forms: dict, rss_mb: float, n: int, per_file: bool) -> None:
+    m = machine()
+    print(f"nianbao check benchmark: {len(rows)} files, median of {n} runs per file, "
+          f"Python {m['python']}, cores allowed {m['affinity']} of {m['cpus']}\n")
+    ms = lambda s: f"{s * 1000:9.1f}"  # noqa: E731
+    print(f"{'form':9} {'files':>5} {'median ms':>9} {'max ms':>9} {'read med':>9} {'read %':>6} "
+          f"{'peak MB':>8}  target")
+    for form, s in forms.items():
+        tgt = "" if s["target_s"] is None else (f"< {s['target_s'] * 1000:.0f} ms "
+                                                f"{'met' if s['target_met'] else 'MISSED'}")
+        print(f"{form:9} {s['files']:5} {ms(s['median_s'])} {ms(s['max_s'])} {ms(s['read_median_s'])} "
+              f"{s['read_share'] * 100:5.0f}% {s['peak_mb']:8.1f}  {tgt}")
+    pdfs = [r for r in rows if r["form"] == "pdf"]
+    if pdfs:
+        print(f"\nPDF vs the floor (pypdfium2 text of every page)\n{'file':44} {'pages':>5} {'ours ms':>9} "
+              f"{'read ms':>9} {'floor ms':>9} {'ratio':>6}")
+        for r in pdfs:
+            print(f"{Path(r['file']).name[:44]:44} {r['pages'] or '-':>5} {ms(r['check_s'])} {ms(r['read_s'])} "
+                  f"{ms(r['floor_s'])} {r['check_s'] / r['floor_s']:6.0f}")
+        if "s_per_page" in forms["pdf"]:
+            spp = forms["pdf"]["s_per_page"]
+            print(f"ours per page {spp * 1000:.0f} ms → 6 pages {spp * 6:.2f} s, 10 pages {spp * 10:.2f} s "
+                  f"(target < 1 s)")
+    if per_file:
+        print(f"\n{'file':60} {'form':9} {'check ms':>9} {'read ms':>9} {'peak MB':>8}")
+        for r in sorted(rows, key=lambda r: -r["check_s"]):
+            print(f"{r['file'][-60:]:60} {r['form']:9} {ms(r['check_s'])} {ms(r['read_s'])} {r['peak_mb']:8.1f}")
+    print(f"\nprocess max RSS: {rss_mb:.1f} MB")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3, help="runs per file; the median is kept (default 3)")
+    ap.add_argument("--files", action="store_true", help="also print one line per file")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON instead of tables")
+    args = ap.parse_args()
+    files = discover()
+    if not CORPUS.is_dir():
+        print(f"note: {CORPUS} absent, sample reports only", file=sys.stderr)
+    rows = [measure(p, args.repeat) for p in files]
+    forms = summarise(rows)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    if args.json:
+        json.dump({"machine": machine(), "repeat": args.repeat, "forms": forms, "files": rows,
+                   "max_rss_mb": rss_mb}, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        print_tables(rows, forms, rss_mb, args.repeat, args.files)
+
+
+if __name__ == "__main__":
+    main()
