@@ -15,7 +15,7 @@ from validator.grid_checks import misaligned_headers
 from validator.identify import identify, is_pre_2019, looks_like_report
 from validator.ingest import ReadError, read_document
 from validator.rules import FormatSpec, formats, rules_version
-from validator.sections import SectionHit, find_sections
+from validator.sections import SectionHit, find_renamed, find_sections
 from validator.table_checks import arithmetic_findings, table_findings
 
 
@@ -77,6 +77,7 @@ def check_document(doc: Document, lang: str = "zh") -> Report:
         rep.findings.append(make("I3", lang, {"detail": pre}))
         return rep
     fmt = formats()[fmt_id or fallback_format(rep.year)]
+    find_renamed(flat, sections, [r.match for t in fmt.tables.values() for r in t.rows])
     tables = extract_tables(flat, fmt, sections)
     n_tables = sum(1 for t in tables.values() if t.found)
     ok, why = looks_like_report(flat, sum(s.found for s in sections), n_tables, doc.meta)
@@ -172,7 +173,9 @@ def section_findings(flat: Flat, sections: list[SectionHit], tables: dict[str, T
         f = {"number": s.number, "title": s.title, "found_number": s.found_number, "found_title": s.found_title}
         if s.found:
             s.location = flat.location(s.pos)
-            if s.found_number and s.found_number != s.number:
+            if s.renamed:
+                out.append(make("S4", lang, f, location=s.location))
+            elif s.found_number and s.found_number != s.number:
                 out.append(make("S3", lang, f, location=s.location))
             continue
         evidence = None

@@ -278,8 +278,34 @@ def extract_labelled(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int, e
     if strays:
         _place_orphans(table, strays)
     _foreign_headers(flat, table, spec, chain[0].start, table.end)
+    _duplicates(flat, table, spec, occs, chain)
     del rows_in_order
     return table
+
+
+def _duplicates(flat: Flat, table: TableResult, spec: TableSpec, occs: list[_Occ], chain: list[_Occ]):
+    """A row label standing twice inside the table, each time followed by its values."""
+    chosen = {o.row: o for o in chain}
+    for row_idx, o in chosen.items():
+        rid = spec.rows[row_idx].id
+        if rid not in table.rows or spec.rows[row_idx].nonstandard:
+            continue
+        again = [p for p in occs if p.row == row_idx and p is not o and p.score >= 3
+                 and table.start <= p.start < table.end
+                 and flat.line_index(p.start) != flat.line_index(o.start)
+                 and not any(c.start <= p.start < c.end for c in chain)
+                 and _values_on_line(flat, p.end) >= 2]
+        if again:
+            table.notes.append(("T13", {"row": rid, "count": 1 + len(again), "pos": again[0].start}))
+            dup_lines = {flat.line_index(p.start) for p in again}
+            table.notes = [(r, f) for r, f in table.notes
+                           if not (r == "_stray_row" and flat.line_index(f.get("pos", -1)) in dup_lines)]
+
+
+def _values_on_line(flat: Flat, pos: int) -> int:
+    nl = flat.text.find("\n", pos)
+    seg = flat.text[pos: nl if nl >= 0 else len(flat.text)]
+    return sum(1 for t in _tokens(flat, pos, seg) if t.status in ("ok", "unit"))
 
 
 def _foreign_headers(flat: Flat, table: TableResult, spec: TableSpec, a: int, b: int):

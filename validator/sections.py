@@ -25,6 +25,7 @@ class SectionHit:
     found_number: str | None = None
     found_title: str | None = None
     heading_missing_but_content: str | None = None
+    renamed: bool = False
 
 
 def find_sections(flat: Flat) -> list[SectionHit]:
@@ -57,3 +58,29 @@ def find_sections(flat: Flat) -> list[SectionHit]:
         ))
         cursor = best.end()
     return out
+
+
+_ANY_HEAD = re.compile(r"^\s*(?:#+\s*)?(?P<num>[一二三四五六七八九十]{1,2})\s*[、.．]\s*(?P<title>[^\d\t\n。；]{2,24})\s*$", re.M)
+
+
+def find_renamed(flat: Flat, hits: list[SectionHit], row_patterns: list[re.Pattern]) -> None:
+    """A missing section may stand under another name ("六、其他事项"): a short numbered heading line
+    carrying the expected numeral, between its neighbours, that is not a table row label."""
+    for i, h in enumerate(hits):
+        if h.found:
+            continue
+        lo = max([x.pos for x in hits[:i] if x.found] + [0])
+        later = [x.pos for x in hits[i + 1:] if x.found]
+        hi = min(later) if later else len(flat.text)
+        for m in _ANY_HEAD.finditer(flat.text, lo, hi):
+            if m.start() <= lo or m.group("num") != h.number:
+                continue
+            line = flat.line_at(m.start())
+            if line is None or line.structured or len(line.cells) != 1:
+                continue
+            title = m.group("title").strip()
+            if any(p.search(title) for p in row_patterns):
+                continue
+            h.found, h.pos, h.found_number, h.found_title = True, m.start(), h.number, title
+            h.renamed = True
+            break

@@ -90,6 +90,9 @@ def table_findings(flat: Flat, fmt: FormatSpec, table: TableResult, lang: str) -
         elif r == "_orphan":
             out.append(make("T7", lang, {**base, "count": 1, "rows": f"{row_label(f['row'])}/{col_label(f['column'])}（{f['raw']}）"},
                             table=tid, row=f["row"], column=f["column"], location=_loc(flat, table, f["row"], f["column"])))
+        elif r == "T13":
+            out.append(make("T13", lang, {**base, "row_label": row_label(f["row"]), "count": f["count"]}, table=tid,
+                            row=f["row"], location=flat.location(f["pos"])))
         elif r == "T11":
             out.append(make("T11", lang, {**base, "raw": f["raw"]}, table=tid, location=flat.location(f["pos"])))
         elif r == "_stray_row":
