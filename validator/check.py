@@ -14,6 +14,7 @@ from validator.flat import Flat, flatten
 from validator.grid_checks import misaligned_headers
 from validator.identify import identify, is_pre_2019, looks_like_report
 from validator.ingest import ReadError, read_document
+from validator.prose import prose_findings
 from validator.rules import FormatSpec, formats, rules_version
 from validator.sections import SectionHit, find_renamed, find_sections
 from validator.table_checks import arithmetic_findings, table_findings
@@ -98,6 +99,7 @@ def check_document(doc: Document, lang: str = "zh") -> Report:
                                                        "b": cols[b]["label"]}, table=t.id, location=flat.location(t.start)))
     for t in tables.values():
         rep.findings += arithmetic_findings(flat, fmt, t, lang)
+    rep.findings += prose_findings(flat, tables, rep.year, lang)
     return rep
 
 

@@ -144,7 +144,24 @@ def common() -> dict:
     for s in d["sections"]:
         s["regex"] = _compile(s["match"])
     d["blank_set"] = {norm(b) for b in d["blank_markers"]}
+    # Every other non-format rules file contributes its rule catalogue entries (first one wins).
+    for p in sorted(RULES_DIR.glob("*.yaml")):
+        if p.name == "common.yaml" or p.name.startswith("format-"):
+            continue
+        extra = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        for rid, r in (extra.get("rules") or {}).items():
+            d["rules"].setdefault(rid, r)
     return d
+
+
+@lru_cache(maxsize=None)
+def content() -> dict:
+    """rules/content.yaml: the wording the prose, content, year, deadline and cross-year checks use."""
+    return yaml.safe_load((RULES_DIR / "content.yaml").read_text(encoding="utf-8"))
+
+
+def compile_text(p: str) -> re.Pattern:
+    return _compile(p)
 
 
 def rule(rid: str) -> dict:
