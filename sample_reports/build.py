@@ -3,7 +3,8 @@
 Block kinds: title, para, sub (a sub-heading inside a section), heading (a section heading:
 number + title), table (rows of cells), sign (the closing lines). A table row is
 ``{'row': canonical row id or None for header rows, 'labels': [...], 'values': [...], 'pad': n}``;
-its cells are labels + values + n empty cells.
+its cells are labels + values + n empty cells. Rows of table 三 also carry a ``path`` (see
+application_rows) from which the renderers of merged-cell tables (layout.py) lay out the group cells.
 Structural defects are edits of this list (see the helpers at the end).
 """
 import unicodedata
@@ -22,6 +23,7 @@ from model import (
     SUBTOTALS,
     app_rows,
     number,
+    outcome_rows,
 )
 from prose import prose
 
@@ -51,19 +53,38 @@ def disclosure_rows(report, thousands):
     return rows
 
 
+def _label(path, prev):
+    """The text-form label of a row of table 三: the path entries that start a merged cell here
+    (a group label is printed on the first row of its group only), joined by a space."""
+    start = next((d for d in range(len(path) - 1)
+                  if d >= len(prev) - 1 or path[:d + 1] != prev[:d + 1]), len(path) - 1)
+    return ' '.join(path[start:])
+
+
 def application_rows(report, subtotals=()):
-    apps = report['applications']
+    """Each data row has a ``path``: the labels from the outermost merged group cell to its own label,
+    e.g. ('三、本年度办理结果', '（三）不予公开', '1.属于国家秘密'); the text label is derived from it."""
+    apps, fmt = report['applications'], report['format']
     rows = [_row(None, [APP_HEADER_NOTE, '申请人情况'] + [''] * 6),
             _row(None, ['', '自然人', '法人或其他组织', '', '', '', '', '总计']),
             _row(None, ['', ''] + LEGAL_LABELS + [''])]
-    for rid, group, label in app_rows(report['format']):
+    outcome, top = outcome_rows(fmt) + ['total'], app_rows(fmt)[2][1]  # top: 三、本年度办理结果
+    group, prev = None, ()  # group: (row-id prefix, label) of the open level-2 group
+    for rid, label_group, label in app_rows(fmt):
+        if label_group and rid in outcome and label_group != top:
+            group = (rid.split('_')[0], label_group)
+        elif group and not rid.startswith(group[0] + '_'):
+            group = None
         sub = next((s for s in subtotals if rid.startswith(SUBTOTALS[s][1])), None)
-        if sub and group:  # a non-standard subtotal row carries the group label and the group's sums
-            members = [r for r, _, _ in app_rows(report['format']) if r.startswith(SUBTOTALS[sub][1])]
+        if sub and label_group:  # a non-standard subtotal row carries the group label and the group's sums
+            members = [r for r, _, _ in app_rows(fmt) if r.startswith(SUBTOTALS[sub][1])]
             sums = [sum(number(apps[m][c]) for m in members) for c in APP_COLS]
-            rows.append(_row(sub, [SUBTOTALS[sub][0]], [str(s) for s in sums]))
-            group = ''
-        rows.append(_row(rid, [f'{group} {label}' if group else label], _values(apps[rid], APP_COLS)))
+            path = (top, SUBTOTALS[sub][0])
+            rows.append(dict(_row(sub, [_label(path, prev)], [str(s) for s in sums]), path=path))
+            prev, group = path, None
+        path = ((top,) if rid in outcome else ()) + ((group[1],) if group else ()) + (label,)
+        rows.append(dict(_row(rid, [_label(path, prev)], _values(apps[rid], APP_COLS)), path=path))
+        prev = path
     return rows
 
 
@@ -138,7 +159,9 @@ def kangxi(blocks):
         if b['kind'] == 'heading':
             b = dict(b, number=b['number'].translate(tr), title=b['title'].translate(tr))
         elif b['kind'] == 'table':
-            b = dict(b, rows=[dict(r, labels=[c.translate(tr) for c in r['labels']]) for r in b['rows']])
+            b = dict(b, rows=[dict(r, labels=[c.translate(tr) for c in r['labels']],
+                                   **({'path': tuple(c.translate(tr) for c in r['path'])} if 'path' in r else {}))
+                              for r in b['rows']])
         out.append(b)
     return out
 

@@ -33,12 +33,15 @@ A, D, P = 'applications', 'disclosure', 'appeals'
 FULLWIDTH = str.maketrans('0123456789', '０１２３４５６７８９')
 
 
-def sample(file, base, rule, desc, cells=None, edits=(), where=(), form='text', change='', fixes=None, **opts):
+def sample(file, base, rule, desc, cells=None, edits=(), where=(), form='text', change='', fixes=None,
+           renderer=None, render_opts=None, **opts):
     """rule: None (clean), a rule id, 'R' (whatever R1-R4 fail) or 'RFIX' (the unique smallest correction);
     cells: {(table, row, column): new value}; edits: structural edits of the blocks (with ``change``
-    saying what they did); where: location of an S*/T* finding; fixes: expected number of smallest corrections."""
+    saying what they did); where: location of an S*/T*/I* finding; fixes: expected number of smallest
+    corrections; renderer (default: the form) and render_opts: how the file is written (render.py)."""
     return {'file': file, 'base': base, 'rule': rule, 'desc': desc, 'cells': cells or {}, 'edits': edits,
-            'where': where, 'form': form, 'change': change, 'fixes': fixes, 'opts': opts}
+            'where': where, 'form': form, 'change': change, 'fixes': fixes, 'opts': opts,
+            'renderer': renderer or form, 'render_opts': render_opts or {}}
 
 
 SAMPLES = [
@@ -98,6 +101,31 @@ SAMPLES = [
     sample('defect_two_wrong_cells.txt', CLEAN_2021, 'RFIX',
            'two wrong cells far apart in table 三: R2 and R3 fail twice; no one-cell fix, the two-cell fix is unique',
            cells={(A, 'granted', 'commercial'): 5, (A, 'other_misc', 'natural_person'): 3}),
+]
+
+# The same reports as HTML, DOCX and PDF: same numbers, same defects, same expected findings.
+FORM_NOTES = {
+    'html': 'as a saved web page (site chrome around <div class="TRS_Editor">, tables with rowspan/colspan)',
+    'docx': 'as Word (python-docx; merged cells as w:gridSpan / w:vMerge)',
+    'pdf': 'as PDF (ReportLab, STSong-Light; ruled tables, table 三 continued across a page break)',
+}
+
+
+def other_forms(name, forms=('html', 'docx', 'pdf'), pdf_opts=None):
+    s = next(x for x in SAMPLES if x['file'] == name)
+    stem = name.rsplit('.', 1)[0]
+    return [dict(s, file=stem + RENDERERS[f][1], form=f, renderer=f, desc=f'{s["desc"]}; {FORM_NOTES[f]}',
+                 render_opts=(pdf_opts or {}) if f == 'pdf' else {}) for f in forms]
+
+
+SAMPLES += [
+    *other_forms('clean_2021.txt'), *other_forms('clean_2019.txt', pdf_opts={'body': '四号'}),  # 四号: 三 splits
+    *other_forms('defect_single_wrong_cell.txt'), *other_forms('defect_blank_cells.txt'),
+    sample('clean_2021_gbk.html', CLEAN_2021, None,
+           'the clean 2021 report as a saved web page encoded in GBK (<meta charset="gbk">)',
+           form='html', render_opts={'encoding': 'gbk'}),
+    sample('scanned_2021.pdf', CLEAN_2021, 'I4', 'a scanned page: image only, no text layer', where=[''],
+           form='pdf', renderer='scan', change='page 1 of clean_2021.pdf as a bilevel image (110 dpi), no text'),
 ]
 
 
@@ -164,13 +192,13 @@ def main():
     manifest = ['file\tformat\tform\texpected\tdescription\tchanges']
     for s in SAMPLES:
         report, blocks = document(s)
-        render, _ = RENDERERS[s['form']]
-        out = render(blocks)
+        render, _ = RENDERERS[s['renderer']]
+        out = render(blocks, **s['render_opts'])
         exp = expected(s, report)
-        if s['rule'] is None:
+        if s['rule'] is None and s['form'] in ('text', 'markdown'):  # tables drawn as grids: layout.check
             check_clean(report, out.replace('|', '\t'))
-        with open(os.path.join(HERE, s['file']), 'w', encoding='utf-8', newline='\n') as f:
-            f.write(out)
+        with open(os.path.join(HERE, s['file']), 'wb') as f:
+            f.write(out.encode('utf-8') if isinstance(out, str) else out)
         manifest.append('\t'.join([s['file'], report['format'], s['form'], ';'.join(exp), s['desc'], changes(s)]))
     with open(os.path.join(HERE, 'MANIFEST.tsv'), 'w', encoding='utf-8', newline='\n') as f:
         f.write('\n'.join(manifest) + '\n')

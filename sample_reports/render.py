@@ -1,8 +1,13 @@
-"""Renderers: document blocks (build.py) -> text. One function per output form.
+"""Renderers: document blocks (build.py) -> the file's content (str for text forms, bytes otherwise).
 
 Text: tables as TAB-separated lines, the way a DOCX table comes out of a text export (merged cells
-leave empty cells behind). Markdown: '#'/'##'/'###' headings and pipe tables.
+leave empty cells behind). Markdown: '#'/'##'/'###' headings and pipe tables. HTML, DOCX and PDF
+(render_html.py, render_docx.py, render_pdf.py) draw real tables with the official template's
+merged cells (layout.py).
 """
+from render_docx import docx_bytes
+from render_html import html
+from render_pdf import pdf, scan
 
 
 def cells(row):
@@ -53,4 +58,6 @@ def markdown(blocks):
     return '\n'.join(lines).rstrip('\n') + '\n'
 
 
-RENDERERS = {'text': (text, '.txt'), 'markdown': (markdown, '.md')}
+# renderer name -> (function(blocks, **options), file extension)
+RENDERERS = {'text': (text, '.txt'), 'markdown': (markdown, '.md'), 'html': (html, '.html'),
+             'docx': (docx_bytes, '.docx'), 'pdf': (pdf, '.pdf'), 'scan': (scan, '.pdf')}

@@ -3,7 +3,7 @@
 A number is bound to a quantity only through the patterns of rules/content.yaml, inside one clause,
 outside the tables, in a clause that speaks of the report's year and of nothing the exclusions name.
 A binding agrees when the number equals any of the quantity's alternatives (e.g. applications
-received = 本年新收, or 本年新收 + 上年结转). When in doubt, no binding: a missed check costs less than
+received = new, or new + carried over). When in doubt, no binding: a missed check costs less than
 a false alarm.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from validator.extract import TableResult
 from validator.findings import Finding, make
@@ -32,7 +32,7 @@ class _Quantity:
     targets: list[list[str]]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _quantities() -> tuple[list[_Quantity], re.Pattern]:
     cfg = content()["prose"]
     out = []
@@ -97,17 +97,32 @@ def prose_findings(flat: Flat, tables: dict[str, TableResult], year: int | None,
     cfg = content()["prose"]
     spans = table_spans(tables)
     out: list[Finding] = []
-    text = flat.text
+    text, where = _joined(flat)
     for m in _CLAUSE.finditer(text):
-        a, b = m.span()
+        a, b = where[m.start()], where[m.end() - 1] + 1
         if any(s <= a < e or s < b <= e for s, e in spans):
             # Clauses of running text that contain a table are cut around it.
             pieces = _outside(a, b, spans)
         else:
             pieces = [(a, b)]
         for pa, pb in pieces:
-            out += _clause(flat, tables, text[pa:pb], pa, year, quantities, exclude, cfg, lang)
+            seg = flat.text[pa:pb].replace("\n", "")
+            out += _clause(flat, tables, seg, pa, year, quantities, exclude, cfg, lang)
     return out
+
+
+def _joined(flat: Flat) -> tuple[str, list[int]]:
+    """The text with line breaks inside paragraphs removed (PDF lines end mid-sentence), and the
+    original offset of every character kept."""
+    chars, where = [], []
+    text = flat.text
+    for i, ch in enumerate(text):
+        if ch == "\n" and i > 0 and text[i - 1] not in "。；;！!？?：:\n" and not flat.is_structured(i - 1) \
+                and not flat.is_structured(i + 1):
+            continue
+        chars.append(ch)
+        where.append(i)
+    return "".join(chars), where
 
 
 def _outside(a: int, b: int, spans) -> list[tuple[int, int]]:

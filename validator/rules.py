@@ -154,7 +154,7 @@ def common() -> dict:
     return d
 
 
-@lru_cache(maxsize=None)
+@cache
 def content() -> dict:
     """rules/content.yaml: the wording the prose, content, year, deadline and cross-year checks use."""
     return yaml.safe_load((RULES_DIR / "content.yaml").read_text(encoding="utf-8"))
