@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from validator.content import content_findings, organ_kind
+from validator.crossyear import cross_year_findings
+from validator.deadline import deadline_findings
 from validator.detect import detect_format, fallback_format
 from validator.document import Document
 from validator.extract import TableResult, extract_labelled, extract_single_row
@@ -32,6 +35,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     flat: Flat | None = None
     unreadable: bool = False
+    kind: str | None = None
     meta: dict = field(default_factory=dict)
 
     @property
@@ -41,7 +45,15 @@ class Report:
         return 1 if any(f.severity == "error" for f in self.findings) else 0
 
 
-def check_path(path: str | Path, lang: str = "zh") -> Report:
+@dataclass
+class Options:
+    published: str | None = None  # YYYY-MM-DD, overrides what the document says
+    kind: str | None = None  # government | department, overrides what the organ's name suggests
+    previous: str | Path | None = None  # last year's report of the same organ
+
+
+def check_path(path: str | Path, lang: str = "zh", options: Options | None = None) -> Report:
+    options = options or Options()
     try:
         doc = read_document(path)
     except ReadError as e:
@@ -52,7 +64,15 @@ def check_path(path: str | Path, lang: str = "zh") -> Report:
         rep = Report(str(path), None, unreadable=True)
         rep.findings.append(make("I1", lang, {"detail": f"{type(e).__name__}: {e}"}))
         return rep
-    return check_document(doc, lang)
+    rep = check_document(doc, lang, options)
+    if options.previous and rep.tables:
+        prev = check_path(options.previous, lang, Options(kind=options.kind))
+        if prev.unreadable or not prev.tables:
+            rep.findings.append(make("I1", lang, {"detail": f"上一年度报告无法读取或不是年报：{options.previous}"},
+                                     severity="warning"))
+        else:
+            rep.findings += cross_year_findings(rep, prev, lang)
+    return rep
 
 
 _SECTION_EVIDENCE = {
@@ -62,7 +82,8 @@ _SECTION_EVIDENCE = {
 }
 
 
-def check_document(doc: Document, lang: str = "zh") -> Report:
+def check_document(doc: Document, lang: str = "zh", options: Options | None = None) -> Report:
+    options = options or Options()
     flat = flatten(doc)
     rep = Report(doc.path, doc.input_format, flat=flat, meta=doc.meta)
     for rule_id, fields in doc.problems:
@@ -100,6 +121,9 @@ def check_document(doc: Document, lang: str = "zh") -> Report:
     for t in tables.values():
         rep.findings += arithmetic_findings(flat, fmt, t, lang)
     rep.findings += prose_findings(flat, tables, rep.year, lang)
+    rep.kind = organ_kind(rep.organ, options.kind)
+    rep.findings += content_findings(flat, sections, rep.template, rep.organ, rep.kind, rep.year, lang)
+    rep.findings += deadline_findings(flat, doc.meta, rep.year, rep.kind, options.published, lang)
     return rep
 
 
@@ -188,6 +212,7 @@ def section_findings(flat: Flat, sections: list[SectionHit], tables: dict[str, T
             if m:
                 evidence = f"「{m.group(0)}」"
                 s.heading_missing_but_content = m.group(0)
+                s.content_pos = m.start()
         if evidence:
             f["evidence"] = evidence
             out.append(make("S2", lang, f))
@@ -215,6 +240,7 @@ def report_json(rep: Report) -> dict:
         "template": rep.template,
         "organ": rep.organ,
         "year": rep.year,
+        "kind": rep.kind,
         "sections": [
             {"id": s.id, "number": s.number, "title": s.title, "found": s.found,
              "heading": s.found_title, "location": getattr(s, "location", None) or {"page": None, "line": None}}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -16,6 +17,12 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 class OutFormat(StrEnum):
     text = "text"
     json = "json"
+    html = "html"
+
+
+class Kind(StrEnum):
+    government = "government"
+    department = "department"
 
 
 class Lang(StrEnum):
@@ -26,18 +33,39 @@ class Lang(StrEnum):
 @app.command()
 def check(
     files: list[Path] = typer.Argument(..., help="报告文件（PDF、HTML、DOCX、TXT、MD）/ report files"),
-    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式 text | json"),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式 text | json | html"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="写入文件（html 格式默认写到 报告名.check.html）"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="消息语言 zh | en"),
     color: bool | None = typer.Option(None, "--color/--no-color", help="彩色输出（默认：终端时开启）"),
+    previous: Path | None = typer.Option(None, "--previous", help="同一机关上一年度的报告，用于跨年度核对 / last year's report"),
+    published: str | None = typer.Option(None, "--published", help="公布日期 YYYY-MM-DD / publication date"),
+    kind: Kind | None = typer.Option(None, "--kind", help="机关类别：government（人民政府）| department（部门）"),
 ):
     """检查一份或多份年度报告 / check one or more annual reports."""
-    from validator.check import check_path, report_json
+    from validator.check import Options, check_path, report_json
     from validator.render import render_text
 
-    reports = [check_path(f, lang.value) for f in files]
+    if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+        raise typer.BadParameter("--published 应为 YYYY-MM-DD / must be YYYY-MM-DD")
+    opts = Options(published=published, kind=kind.value if kind else None, previous=previous)
+    reports = [check_path(f, lang.value, opts) for f in files]
     if format == OutFormat.json:
         data = [report_json(r) for r in reports]
-        sys.stdout.write(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    elif format == OutFormat.html:
+        from validator.reports.single_html import render_report_html
+
+        for f, r in zip(files, reports, strict=True):
+            if output is not None and not output.is_dir() and len(files) == 1:
+                dest = output
+            else:
+                dest = (output if output is not None and output.is_dir() else f.parent) / f"{f.name}.check.html"
+            dest.write_text(render_report_html(r, lang.value), encoding="utf-8")
+            typer.echo(str(dest), err=True)
     else:
         use_color = sys.stdout.isatty() if color is None else color
         sys.stdout.write("\n\n".join(render_text(r, lang.value, use_color) for r in reports) + "\n")
@@ -60,6 +88,9 @@ def version():
     from validator.rules import rules_version
 
     typer.echo(f"nianbao {__version__} (rules {rules_version()})")
+
+
+from validator import cli_batch  # noqa: E402,F401
 
 
 def main():

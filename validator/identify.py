@@ -11,6 +11,8 @@ _TITLE_ORG_YEAR = re.compile(
     rf"(?P<organ>{_ORG})\s*(?P<year>(?:19|20)\d{{2}})\s*年\s*度?\s*(?:的)?\s*(?:政府)?(?:信息公开|政务公开)(?:工作)?\s*年\s*度\s*报\s*告")
 _TITLE_YEAR_ORG = re.compile(
     rf"(?P<year>(?:19|20)\d{{2}})\s*年\s*度?\s*(?P<organ>{_ORG})\s*(?:政府)?(?:信息公开|政务公开)(?:工作)?\s*年\s*度\s*报\s*告")
+# Prose that runs into the organ's name: "现公布区统计局…", "特编制湛江市…".
+_VERB_PREFIX = re.compile(r"^(?:.*?(?:政府信息公开工作年度报告|年度报告))?(?:现将|现|特|予以|依法)?(?:公布|编制|发布|制定|形成)?(?:了)?(?:如下)?")
 _REPORT_WORDS = re.compile(r"年\s*度\s*报\s*告|年报")
 _PERIOD = re.compile(r"(?:统计期限|统计周期|数据统计期限|统计时限)[^。\n]{0,20}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _LEADING_JUNK = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*|^#+\s*", re.I)
@@ -21,7 +23,9 @@ def identify(flat: Flat, meta: dict) -> tuple[str | None, int | None]:
     if meta.get("title"):
         head_parts.append(str(meta["title"]))
     head_parts.append(flat.text[:1500])
-    head = re.sub(r"[\t\n ]+", "", "\n".join(head_parts))
+    # The metadata title and the text are kept apart by a character no organ name contains; inside
+    # the text, a title broken over two lines is joined.
+    head = "|".join(re.sub(r"[\t\n ]+", "", p) for p in head_parts)
     organ = year = None
     for rx in (_TITLE_ORG_YEAR, _TITLE_YEAR_ORG):
         m = rx.search(head)
@@ -30,6 +34,8 @@ def identify(flat: Flat, meta: dict) -> tuple[str | None, int | None]:
             if organ:
                 organ = re.sub(r"^(?:标题|题目)[:：]?", "", organ)
                 organ = re.split(r"[：:。，]", organ)[-1] or None
+            if organ:
+                organ = _VERB_PREFIX.sub("", organ) or None
             year = int(m.group("year"))
             break
     if year is None:

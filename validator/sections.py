@@ -26,6 +26,7 @@ class SectionHit:
     found_title: str | None = None
     heading_missing_but_content: str | None = None
     renamed: bool = False
+    content_pos: int = -1
 
 
 def find_sections(flat: Flat) -> list[SectionHit]:

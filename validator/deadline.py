@@ -1,0 +1,91 @@
+"""Publication deadline (Art. 49): 31 January for a department, 31 March for a people's government,
+of the year after the report year (rules D1–D3). The date comes from --published, the web page's
+publication time, the document's own date line, or file metadata — in that order; when none is
+found the user is told, never guessed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from validator.findings import Finding, make
+from validator.flat import Flat
+from validator.rules import compile_text, content
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _date(s) -> dt.date | None:
+    if not s:
+        return None
+    if isinstance(s, dt.date):
+        return s
+    m = _ISO.match(str(s))
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def date_line(flat: Flat) -> dt.date | None:
+    cfg = content()["deadline"]
+    rx = compile_text(cfg["date_line"])
+    tail = [ln for ln in flat.lines[-cfg["tail_lines"]:] if ln.cells]
+    for ln in reversed(tail):
+        text = " ".join(c for c in ln.cells if c).strip()
+        m = rx.search(text)
+        if m:
+            try:
+                return dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            except ValueError:
+                return None
+    return None
+
+
+def publication_date(flat: Flat, meta: dict, given: str | None) -> tuple[dt.date | None, str]:
+    if given and _date(given):
+        return _date(given), "--published"
+    if _date(meta.get("published")):
+        return _date(meta["published"]), "网页发布时间"
+    d = date_line(flat)
+    if d:
+        return d, "落款日期"
+    m = compile_text(content()["deadline"]["header_date"]).search(flat.text[:content()["deadline"]["header_chars"]])
+    if m:
+        try:
+            return dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d"))), "网页发布时间"
+        except ValueError:
+            pass
+    for key in ("created", "modified"):
+        if _date(meta.get(key)):
+            return _date(meta[key]), "文件元数据"
+    return None, ""
+
+
+_SOURCE_EN = {"--published": "--published", "网页发布时间": "web page date", "落款日期": "date line",
+              "文件元数据": "file metadata"}
+
+
+def deadline_findings(flat: Flat, meta: dict, year: int | None, kind: str | None, given: str | None,
+                      lang: str) -> list[Finding]:
+    if year is None:
+        return []
+    published, source = publication_date(flat, meta, given)
+    if published is None:
+        return [make("D2", lang, {})]
+    src = _SOURCE_EN.get(source, source) if lang == "en" else source
+    if published < dt.date(year + 1, 1, 1):
+        return [make("D3", lang, {"published": published.isoformat(), "source": src})]
+    cfg = content()["deadline"]
+    # Without a known kind, hold the report to the later (government) deadline: never a false alarm.
+    mmdd = cfg["department"] if kind == "department" else cfg["government"]
+    deadline = dt.date.fromisoformat(f"{year + 1}-{mmdd}")
+    if published <= deadline:
+        return []
+    kind_zh = "部门" if kind == "department" else "人民政府"
+    return [make("D1", lang, {"published": published.isoformat(), "source": src, "kind": kind_zh,
+                              "kind_en": "department" if kind == "department" else "people's government",
+                              "deadline": deadline.isoformat()},
+                 actual=published.isoformat(), expected=deadline.isoformat())]
