@@ -26,8 +26,8 @@ def section_text(flat: Flat, sections: list[SectionHit], sid: str, tables_end: i
     if s.found:
         # The heading itself ("…及改进情况") says nothing about the content.
         nl = flat.text.find("\n", start)
-        title_end = start + len(s.found_title or "") + 3
-        start = nl + 1 if 0 <= nl < title_end + 40 else title_end
+        head_end = s.head_end if s.head_end > start else start
+        start = nl + 1 if 0 <= nl < head_end + 12 else head_end
     later = [x.pos for x in hits if x.pos > start]
     end = min(later) if later else len(flat.text)
     return flat.text[start:end], start

@@ -27,6 +27,7 @@ class SectionHit:
     heading_missing_but_content: str | None = None
     renamed: bool = False
     content_pos: int = -1
+    head_end: int = -1  # end of the heading's key words
 
 
 def find_sections(flat: Flat) -> list[SectionHit]:
@@ -55,7 +56,7 @@ def find_sections(flat: Flat) -> list[SectionHit]:
         title = (best.group("pre") + best.group("key") + re.split(r"[\t。]", tail)[0])[:40].strip()
         out.append(SectionHit(
             spec["id"], spec["number"], spec["title"], True, best.start(),
-            found_number=best.group("num") if numbered else None, found_title=title,
+            found_number=best.group("num") if numbered else None, found_title=title, head_end=best.end(),
         ))
         cursor = best.end()
     return out
@@ -83,5 +84,6 @@ def find_renamed(flat: Flat, hits: list[SectionHit], row_patterns: list[re.Patte
             if any(p.search(title) for p in row_patterns):
                 continue
             h.found, h.pos, h.found_number, h.found_title = True, m.start(), h.number, title
+            h.head_end = m.end()
             h.renamed = True
             break
