@@ -31,7 +31,8 @@ def cross_year_findings(rep, prev, lang: str) -> list[Finding]:
                 continue
             label = t3.spec.columns.get(col, {}).get("label", col)
             cell = t3.rows["carried_over"].cells.get(col)
-            out.append(make("R5", lang, {"column_label": label, "actual": now, "expected": before},
+            out.append(make("R5", lang, {"column_label": label, "actual": now, "expected": before,
+                                         "prev_year": prev.year, "prev_file": prev.file},
                             table="applications", row="carried_over", column=col, actual=now, expected=before,
                             location=rep.flat.location(cell.pos if cell else -1)))
     if rep.template == "2021" and prev.template == "2021":
@@ -45,7 +46,7 @@ def cross_year_findings(rep, prev, lang: str) -> list[Finding]:
             if now != expected:
                 label = rep.tables["disclosure"].spec.row(row).label
                 out.append(make("R6", lang, {"row_label": label, "actual": now, "prev": p, "issued": issued,
-                                             "repealed": repealed, "expected": expected},
+                                             "repealed": repealed, "expected": expected, "prev_year": prev.year},
                                 table="disclosure", row=row, column="in_force", actual=now, expected=expected))
     out += _copied(rep, prev, lang)
     return out

@@ -1,0 +1,71 @@
+"""`nianbao export`: the store's current documents, cells and findings as flat CSV and Parquet files
+for analysts. Cells and findings repeat the document's organ, year and path so that each file can be
+used on its own. CSV is UTF-8 with a BOM, which Excel needs to show Chinese text."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from validator.batch.store import Store
+
+_S, _I, _F, _B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
+
+TABLES = {
+    "documents": (
+        "SELECT id AS doc_id, sha256, path, organ, kind, parent, year, published, detected_organ, detected_year, "
+        "template, input_format, tables_found, exit_code, n_errors, n_warnings, rules_version, checked_at, seconds, "
+        "error FROM current_documents ORDER BY id",
+        [("doc_id", _I), ("sha256", _S), ("path", _S), ("organ", _S), ("kind", _S), ("parent", _S), ("year", _I),
+         ("published", _S), ("detected_organ", _S), ("detected_year", _I), ("template", _S), ("input_format", _S),
+         ("tables_found", _S), ("exit_code", _I), ("n_errors", _I), ("n_warnings", _I), ("rules_version", _S),
+         ("checked_at", _S), ("seconds", _F), ("error", _S)]),
+    "cells": (
+        "SELECT c.doc_id, d.sha256, d.path, d.organ, d.year, c.table_id, c.row_id, c.column_id, c.value, c.is_null, "
+        "c.status, c.raw, c.page, c.line FROM cells c JOIN current_documents d ON d.id = c.doc_id "
+        "ORDER BY c.doc_id, c.table_id, c.row_id, c.column_id",
+        [("doc_id", _I), ("sha256", _S), ("path", _S), ("organ", _S), ("year", _I), ("table_id", _S), ("row_id", _S),
+         ("column_id", _S), ("value", _F), ("is_null", _B), ("status", _S), ("raw", _S), ("page", _I), ("line", _I)]),
+    "findings": (
+        "SELECT f.doc_id, d.sha256, d.path, d.organ, d.year, f.rule, f.category, f.severity, f.message, f.table_id, "
+        "f.row_id, f.column_id, f.actual, f.expected, f.page, f.line, f.basis FROM findings f "
+        "JOIN current_documents d ON d.id = f.doc_id ORDER BY f.doc_id, f.id",
+        [("doc_id", _I), ("sha256", _S), ("path", _S), ("organ", _S), ("year", _I), ("rule", _S), ("category", _S),
+         ("severity", _S), ("message", _S), ("table_id", _S), ("row_id", _S), ("column_id", _S), ("actual", _S),
+         ("expected", _S), ("page", _I), ("line", _I), ("basis", _S)]),
+}
+
+
+def _typed(v, t):
+    if v is None:
+        return None
+    if t == _S:
+        return str(v)  # actual/expected hold numbers or text: one column, one type
+    if t == _B:
+        return bool(v)
+    if t == _F:
+        return float(v)
+    return int(v)
+
+
+def export_store(store_path: str, out_dir: str, chunk: int = 50_000) -> list[Path]:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with Store(store_path) as store:
+        for name, (query, cols) in TABLES.items():
+            schema = pa.schema(cols)
+            csv_path, pq_path = out / f"{name}.csv", out / f"{name}.parquet"
+            with open(csv_path, "w", encoding="utf-8-sig", newline="") as fh, pq.ParquetWriter(pq_path, schema) as pw:
+                w = csv.writer(fh)
+                w.writerow([c for c, _ in cols])
+                cur = store.db.execute(query)
+                while rows := cur.fetchmany(chunk):
+                    w.writerows([tuple(r) for r in rows])
+                    data = {c: [_typed(r[i], t) for r in rows] for i, (c, t) in enumerate(cols)}
+                    pw.write_table(pa.table(data, schema=schema))
+            written += [csv_path, pq_path]
+    return written

@@ -1,0 +1,186 @@
+"""What a batch is asked to check: files, folders (recursively), zip archives and CSV manifests,
+turned into a flat list of documents, each with its content hash and the manifest's metadata."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from validator.batch.worker import Task
+
+SUFFIXES = {".pdf", ".html", ".htm", ".docx", ".doc", ".txt", ".md"}
+META_KEYS = ("organ", "kind", "parent", "year", "published")
+# Manifest headers as offices write them, in English or Chinese.
+_HEADERS = {
+    "file": ("file", "path", "文件", "文件名", "路径", "文件路径"),
+    "organ": ("organ", "unit", "单位", "单位名称", "机关", "机关名称"),
+    "kind": ("kind", "level", "层级", "级别", "类型", "单位类型"),
+    "parent": ("parent", "parent organ", "parent_organ", "上级", "上级单位", "上级机关", "主管单位"),
+    "year": ("year", "年度", "年份", "报告年度"),
+    "published": ("published", "published date", "published_date", "date", "发布日期", "公开日期", "发布时间"),
+}
+
+
+class InputError(Exception):
+    """The batch cannot start: a named input does not exist, a manifest has no file column."""
+
+
+@dataclass
+class Item:
+    display: str  # what the store records: an absolute path, or archive::member
+    name: str
+    sha256: str
+    path: str | None = None
+    archive: str | None = None  # zip members are read again only when dispatched
+    member: str | None = None
+    meta: dict = field(default_factory=dict)
+
+    def task(self, lang: str, hooks: dict) -> Task:
+        if self.archive is None:
+            return Task(self.sha256, self.display, path=self.path, name=self.name, lang=lang, hooks=hooks)
+        with zipfile.ZipFile(self.archive) as z:
+            data = z.read(self.member)
+        return Task(self.sha256, self.display, data=data, name=self.name, lang=lang, hooks=hooks)
+
+
+@dataclass
+class Collected:
+    items: list[Item] = field(default_factory=list)
+    roster: list[dict] = field(default_factory=list)  # every manifest row: the units expected to report
+    missing: list[dict] = field(default_factory=list)  # manifest rows whose file is not there
+    notes: list[str] = field(default_factory=list)
+
+
+def _sha256_file(p: str) -> str:
+    h = hashlib.sha256()
+    with open(p, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _wanted(name: str) -> bool:
+    base = os.path.basename(name)
+    return not base.startswith((".", "~$")) and os.path.splitext(base)[1].lower() in SUFFIXES
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    # Archives made on Chinese Windows store GBK names without the UTF-8 flag; zipfile then
+    # decodes them as cp437 and the names come out as mojibake.
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gbk")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _zip_items(path: str, meta: dict, out: Collected) -> None:
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as e:
+        out.notes.append(f"{path}: not a readable zip archive ({e})")
+        return
+    with z:
+        for info in z.infolist():
+            name = _member_name(info)
+            if info.is_dir() or name.startswith("__MACOSX/"):
+                continue
+            if name.lower().endswith(".zip"):
+                out.notes.append(f"{path}::{name}: nested archive skipped")
+                continue
+            if not _wanted(name):
+                continue
+            digest = hashlib.sha256(z.read(info)).hexdigest()
+            out.items.append(Item(f"{path}::{name}", os.path.basename(name), digest, archive=path,
+                                  member=info.filename, meta=dict(meta)))
+
+
+def _add_path(p: str, meta: dict, out: Collected, explicit: bool) -> None:
+    p = os.path.abspath(p)
+    if os.path.isdir(p):
+        for root, dirs, files in os.walk(p):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for f in sorted(files):
+                full = os.path.join(root, f)
+                if f.lower().endswith(".zip"):
+                    _zip_items(full, meta, out)
+                elif _wanted(f):
+                    out.items.append(Item(full, f, _sha256_file(full), path=full, meta=dict(meta)))
+    elif p.lower().endswith(".zip"):
+        _zip_items(p, meta, out)
+    elif explicit or _wanted(p):
+        # A file named explicitly is checked whatever its extension: the reader sniffs the content.
+        out.items.append(Item(p, os.path.basename(p), _sha256_file(p), path=p, meta=dict(meta)))
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030")  # a superset of GBK: what Excel on Chinese Windows writes
+
+
+def _canonical_headers(fieldnames: list[str]) -> dict[str, str]:
+    out = {}
+    for raw in fieldnames:
+        key = re.sub(r"[\s_]+", " ", (raw or "").strip().lower()).replace(" ", "_")
+        for canon, names in _HEADERS.items():
+            if key in {n.replace(" ", "_") for n in names} and canon not in out.values():
+                out[raw] = canon
+    return out
+
+
+def _year(s: str) -> int | None:
+    m = re.search(r"(?:19|20)\d{2}", s or "")
+    return int(m.group(0)) if m else None
+
+
+def read_manifest(csv_path: str, out: Collected) -> None:
+    base = os.path.dirname(os.path.abspath(csv_path))
+    text = _decode(Path(csv_path).read_bytes())
+    reader = csv.DictReader(io.StringIO(text))
+    names = _canonical_headers(reader.fieldnames or [])
+    if "file" not in names.values():
+        raise InputError(f"{csv_path}: the manifest needs a 'file' or 'path' column (found: {reader.fieldnames})")
+    for row in reader:
+        rec = {canon: (row.get(raw) or "").strip() for raw, canon in names.items()}
+        if not rec.get("file"):
+            continue
+        meta = {k: rec[k] for k in META_KEYS if rec.get(k)}
+        if "year" in meta:
+            meta["year"] = _year(meta["year"])
+        target = rec["file"] if os.path.isabs(rec["file"]) else os.path.join(base, rec["file"])
+        out.roster.append({**meta, "path": os.path.abspath(target)})
+        if not os.path.exists(target):
+            out.missing.append({**meta, "path": os.path.abspath(target)})
+            out.notes.append(f"{csv_path}: {rec['file']} ({meta.get('organ') or '?'}) not found")
+            continue
+        _add_path(target, meta, out, explicit=True)
+
+
+def collect(inputs: list[str]) -> Collected:
+    out = Collected()
+    for raw in inputs:
+        p = str(raw)
+        if not os.path.exists(p):
+            raise InputError(f"{p}: no such file or folder")
+        if os.path.isfile(p) and p.lower().endswith(".csv"):
+            read_manifest(p, out)
+        else:
+            _add_path(p, {}, out, explicit=True)
+    # The same file reached twice (a folder and a manifest row): once, with the manifest's data.
+    merged: dict[str, Item] = {}
+    for it in out.items:
+        if it.display in merged:
+            merged[it.display].meta.update(it.meta)
+        else:
+            merged[it.display] = it
+    out.items = list(merged.values())
+    return out

@@ -1,0 +1,155 @@
+"""A batch: list the inputs, skip what the store already has, check the rest in isolated worker
+processes (locally or on a Dask cluster), store each result as it arrives, then recompute the
+cross-year checks."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from validator.batch import crossyear
+from validator.batch.inputs import Item, collect
+from validator.batch.isolate import Isolated, MPChild
+from validator.batch.store import Store
+from validator.batch.worker import Task, test_hooks_from_env
+from validator.rules import rules_version
+
+
+@dataclass
+class BatchStats:
+    run_id: int = 0
+    total: int = 0  # documents found in the inputs
+    done: int = 0  # checked now or skipped
+    checked: int = 0
+    skipped: int = 0
+    errors: int = 0  # documents with at least one error
+    unreadable: int = 0  # exit 2: unreadable, timed out or crashed
+    timeouts: int = 0
+    crashes: int = 0
+    missing: int = 0  # manifest rows whose file is absent
+    seconds: float = 0.0
+    peak_worker_rss_kb: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.checked / self.seconds if self.seconds else 0.0
+
+
+class LocalExecutor:
+    """``jobs`` threads, each driving its own killable child process (validator.batch.isolate)."""
+
+    def __init__(self, jobs: int, timeout: float):
+        self.jobs, self.timeout = jobs, timeout
+        self._pool = ThreadPoolExecutor(jobs, thread_name_prefix="nianbao")
+        self._local = threading.local()
+        self._all: list[Isolated] = []
+        self._lock = threading.Lock()
+
+    def _run(self, task: Task) -> dict:
+        iso = getattr(self._local, "iso", None)
+        if iso is None:
+            iso = self._local.iso = Isolated(MPChild)
+            with self._lock:
+                self._all.append(iso)
+        return iso.run(task, self.timeout)
+
+    def imap_unordered(self, tasks: Iterable[tuple[Item, Task]]) -> Iterator[tuple[Item, dict]]:
+        it = iter(tasks)
+        pending = {}
+        window = self.jobs * 2  # enough to keep every worker busy without reading every zip member at once
+        while True:
+            while len(pending) < window:
+                nxt = next(it, None)
+                if nxt is None:
+                    break
+                pending[self._pool.submit(self._run, nxt[1])] = nxt[0]
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield pending.pop(fut), fut.result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            for iso in self._all:
+                iso.close()  # kills a child still busy (Ctrl-C): its driving thread then returns
+
+
+def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, timeout: float = 120.0,
+              lang: str = "zh", scheduler: str | None = None,
+              on_start: Callable[[BatchStats], None] | None = None,
+              on_progress: Callable[[BatchStats, dict | None], None] | None = None) -> BatchStats:
+    """Check every document in ``inputs`` into the store at ``store_path``; see docs/batch.md.
+
+    ``on_start`` is called once the inputs are listed (``stats.total`` known), ``on_progress``
+    after every stored or skipped document with the worker's result (None when skipped)."""
+    t0 = time.monotonic()
+    jobs = jobs or os.cpu_count() or 1
+    coll = collect(inputs)
+    version = rules_version()
+    stats = BatchStats(total=len(coll.items), missing=len(coll.missing), notes=list(coll.notes))
+    args = {"inputs": [str(i) for i in inputs], "jobs": jobs, "timeout": timeout, "lang": lang, "scheduler": scheduler}
+    with Store(store_path) as store:
+        stats.run_id = run_id = store.begin_run(args, version, len(coll.items), len(coll.missing))
+        store.add_units(coll.roster, run_id)
+        if on_start:
+            on_start(stats)
+        known = store.known(version)
+        todo: list[Item] = []
+        first: dict[str, Item] = {}
+        again: dict[str, list[Item]] = {}
+        for it in coll.items:
+            if it.sha256 in known:
+                store.skip(known[it.sha256], it.display, it.meta, run_id)
+                stats.skipped += 1
+                stats.done += 1
+                if on_progress:
+                    on_progress(stats, None)
+            elif it.sha256 in first:  # the same content twice: check once, record both places
+                again.setdefault(it.sha256, []).append(it)
+            else:
+                first[it.sha256] = it
+                todo.append(it)
+        hooks = test_hooks_from_env()
+        if scheduler:
+            from validator.batch.dask_runner import DaskExecutor
+
+            ex = DaskExecutor(scheduler, timeout)
+        else:
+            ex = LocalExecutor(min(jobs, max(len(todo), 1)), timeout)
+        try:
+            for item, result in ex.imap_unordered((it, it.task(lang, hooks)) for it in todo):
+                dups = again.get(item.sha256, [])
+                meta = dict(item.meta)
+                for d in dups:
+                    meta = {**d.meta, **meta}
+                store.write(item.sha256, item.display, meta, result, version, run_id, [d.display for d in dups])
+                _count(stats, result, 1 + len(dups))
+                if on_progress:
+                    on_progress(stats, result)
+        finally:
+            ex.close()
+        crossyear.refresh(store, lang)
+        stats.seconds = time.monotonic() - t0
+        store.finish_run(run_id, stats.peak_worker_rss_kb)
+    return stats
+
+
+def _count(stats: BatchStats, result: dict, n: int) -> None:
+    stats.done += n
+    stats.checked += 1
+    stats.skipped += n - 1
+    code, error = result["exit_code"], result.get("error") or ""
+    stats.errors += code == 1
+    stats.unreadable += code == 2
+    stats.timeouts += error.startswith("timeout")
+    stats.crashes += error.startswith("crash")
+    rss = result.get("peak_rss_kb")
+    if rss:
+        stats.peak_worker_rss_kb = max(stats.peak_worker_rss_kb or 0, rss)

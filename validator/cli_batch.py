@@ -1,0 +1,134 @@
+"""Command line for many reports: `nianbao batch`, `nianbao summary`, `nianbao export`.
+The work is done by validator.batch; this module only parses options and prints."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import typer
+
+from validator.cli import Lang, OutFormat, app
+
+STORE_HELP = "SQLite 存储文件 / the SQLite store"
+
+
+def _progress(quiet: bool, lang: str):
+    """Returns (on_start, on_progress, stop). The bar goes to stderr so stdout stays for the summary line."""
+    if quiet:
+        return None, None, lambda: None
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    en = lang == "en"
+    prog = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("[red]{task.fields[errors]}" + (" with errors" if en else " 有错误")),
+        TextColumn("[yellow]{task.fields[unreadable]}" + (" unreadable" if en else " 无法读取")),
+        TextColumn("{task.fields[rate]:.1f}" + ("/s" if en else " 份/秒")),
+        TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=False)
+    state = {}
+
+    def on_start(stats):
+        prog.start()
+        state["task"] = prog.add_task("checking" if en else "检查", total=stats.total, errors=0, unreadable=0, rate=0.0)
+        state["t0"] = time.monotonic()
+
+    def on_progress(stats, _result):
+        elapsed = time.monotonic() - state["t0"]
+        prog.update(state["task"], completed=stats.done, errors=stats.errors, unreadable=stats.unreadable,
+                    rate=stats.checked / elapsed if elapsed else 0.0)
+
+    return on_start, on_progress, prog.stop
+
+
+def _summary_line(stats, store: str, lang: str) -> str:
+    if lang == "en":
+        return (f"nianbao batch: {stats.total} documents, {stats.checked} checked, {stats.skipped} already in the store; "
+                f"{stats.errors} with errors, {stats.unreadable} unreadable ({stats.timeouts} timed out, "
+                f"{stats.crashes} crashed); {stats.missing} manifest files missing; {stats.seconds:.1f} s, "
+                f"{stats.rate:.1f}/s -> {store} (run {stats.run_id})")
+    return (f"nianbao batch：共 {stats.total} 份，新检查 {stats.checked} 份，{stats.skipped} 份已在存储中（跳过）；"
+            f"有错误 {stats.errors} 份，无法读取 {stats.unreadable} 份（超时 {stats.timeouts}，进程崩溃 {stats.crashes}）；"
+            f"清单中缺少文件 {stats.missing} 个；用时 {stats.seconds:.1f} 秒，{stats.rate:.1f} 份/秒 → {store}（第 {stats.run_id} 次运行）")
+
+
+@app.command()
+def batch(
+    inputs: list[Path] = typer.Argument(..., help="文件、文件夹、zip 或 CSV 清单 / files, folders, zips, CSV manifests"),
+    store: Path = typer.Option(Path("nianbao.sqlite"), "--store", help=STORE_HELP),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="并行进程数（默认：全部核心）/ worker processes (default: all cores)"),
+    timeout: float = typer.Option(120.0, "--timeout", help="每个文件的时限（秒）/ per-file time limit, seconds"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条，只输出一行 / no bar, one summary line"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="消息语言 zh | en"),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask 调度器地址 / Dask scheduler, tcp://HOST:PORT"),
+):
+    """批量检查并写入存储；可中断、可续跑 / check many reports into a store (resumable)."""
+    from validator.batch.inputs import InputError
+    from validator.batch.runner import run_batch
+
+    on_start, on_progress, stop = _progress(quiet, lang.value)
+    try:
+        stats = run_batch([str(i) for i in inputs], str(store), jobs=jobs or os.cpu_count(), timeout=timeout,
+                          lang=lang.value, scheduler=scheduler, on_start=on_start, on_progress=on_progress)
+    except InputError as e:
+        typer.echo(f"nianbao batch: {e}", err=True)
+        raise typer.Exit(2) from e
+    finally:
+        stop()
+    for note in stats.notes:
+        typer.echo(f"note: {note}", err=True)
+    typer.echo(_summary_line(stats, str(store), lang.value))
+
+
+@app.command()
+def summary(
+    store: Path = typer.Option(Path("nianbao.sqlite"), "--store", help=STORE_HELP),
+    year: int | None = typer.Option(None, "--year", help="只看某一年度 / one report year only"),
+    top: int = typer.Option(10, "--top", help="列出最常见问题的条数 / how many frequent problems"),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="text | json"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="表头语言 zh | en"),
+):
+    """按单位汇总：得分、排名、常见问题、各规则通过情况 / per-unit scores, ranks, frequent problems, rules."""
+    from validator.batch import summary as sm
+    from validator.batch.store import Store
+
+    if not store.exists():
+        typer.echo(f"nianbao summary: {store}: no such store", err=True)
+        raise typer.Exit(2)
+    with Store(str(store)) as st:
+        units = sm.units(st, year)
+        data = {"units": [u.to_dict() for u in units], "totals": sm.totals(units, st, year),
+                "top_problems": [vars(p) for p in sm.top_problems(st, year, top)],
+                "rules": [vars(r) for r in sm.rules(st, year)]}
+    if format == OutFormat.json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    from validator.batch.summary_text import print_summary
+
+    print_summary(data, lang.value)
+
+
+@app.command()
+def export(
+    store: Path = typer.Option(Path("nianbao.sqlite"), "--store", help=STORE_HELP),
+    out: Path = typer.Option(..., "--out", help="输出文件夹 / output folder"),
+):
+    """导出 documents/cells/findings 为 CSV 和 Parquet / write CSV and Parquet for analysts."""
+    from validator.batch.export import export_store
+
+    if not store.exists():
+        typer.echo(f"nianbao export: {store}: no such store", err=True)
+        raise typer.Exit(2)
+    for p in export_store(str(store), str(out)):
+        typer.echo(str(p))
