@@ -72,6 +72,7 @@ def batch(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条，只输出一行 / no bar, one summary line"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="消息语言 zh | en"),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask 调度器地址 / Dask scheduler, tcp://HOST:PORT"),
+    out: Path | None = typer.Option(None, "--out", help="同时生成工作簿、仪表板、通报草稿到此文件夹 / also write the workbook, dashboard and draft circular here"),
 ):
     """批量检查并写入存储；可中断、可续跑 / check many reports into a store (resumable)."""
     from validator.batch.inputs import InputError
@@ -89,6 +90,9 @@ def batch(
     for note in stats.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(_summary_line(stats, str(store), lang.value))
+    if out is not None:
+        for p in write_reports(store, out, None, lang.value, None, None):
+            typer.echo(str(p))
 
 
 @app.command()
@@ -131,4 +135,41 @@ def export(
         typer.echo(f"nianbao export: {store}: no such store", err=True)
         raise typer.Exit(2)
     for p in export_store(str(store), str(out)):
+        typer.echo(str(p))
+
+
+def write_reports(store: Path, out: Path, year: int | None, lang: str, title: str | None, issuer: str | None) -> list[Path]:
+    """The three things a screening office sends on: workbook, dashboard, draft circular."""
+    from validator.batch.handoff import report_data
+    from validator.batch.store import Store
+    from validator.reports.circular import draft_circular_docx
+    from validator.reports.dashboard import batch_dashboard_html
+    from validator.reports.workbook import batch_workbook
+
+    with Store(str(store)) as st:
+        units, findings, cells = report_data(st, year)
+    out.mkdir(parents=True, exist_ok=True)
+    years = sorted({u["year"] for u in units if u.get("year")})
+    the_year = year or (years[-1] if years else None)
+    paths = [out / "检查结果.xlsx", out / "dashboard.html", out / "通报（草稿）.docx"]
+    paths[0].write_bytes(batch_workbook(units, findings, cells))
+    paths[1].write_text(batch_dashboard_html(units, findings, lang=lang), encoding="utf-8")
+    paths[2].write_bytes(draft_circular_docx(units, findings, title=title, issuer=issuer, year=the_year))
+    return paths
+
+
+@app.command()
+def report(
+    store: Path = typer.Option(Path("nianbao.sqlite"), "--store", help=STORE_HELP),
+    out: Path = typer.Option(Path("nianbao-report"), "--out", help="输出文件夹 / output folder"),
+    year: int | None = typer.Option(None, "--year", help="只看某一年度 / one report year only"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="仪表板语言 zh | en / dashboard language"),
+    title: str | None = typer.Option(None, "--title", help="通报标题 / title of the circular"),
+    issuer: str | None = typer.Option(None, "--issuer", help="发文单位 / issuing office"),
+):
+    """从存储生成 Excel 工作簿、HTML 仪表板和通报草稿（DOCX）/ workbook, dashboard and draft circular."""
+    if not store.exists():
+        typer.echo(f"nianbao report: {store}: no such store", err=True)
+        raise typer.Exit(2)
+    for p in write_reports(store, out, year, lang.value, title, issuer):
         typer.echo(str(p))

@@ -31,4 +31,14 @@ def render() -> str:
     for rid, r in c["rules"].items():
         basis = c["legal_basis"].get(r.get("basis"), "格式文件 / the official format")
         out.append(f"| {rid} | {r['category']} | {r['severity']} | {r['zh']} | {r['en']} | {basis} |")
+    out += ["", "## 规则说明与示例 / What each rule checks, why, failing and passing examples", ""]
+    for rid, r in c["rules"].items():
+        if "fail" not in r:
+            continue
+        basis = c["legal_basis"].get(r.get("basis"), "格式文件 / the official format")
+        out += [f"### {rid} — {r.get('title_zh', '')} / {r.get('title_en', '')}", "",
+                f"- 类别 / category: `{r['category']}`, 级别 / severity: `{r['severity']}`",
+                f"- 依据 / basis: {basis}",
+                f"- 不通过 / failing: {r['fail']}",
+                f"- 通过 / passing: {r['pass']}", ""]
     return "\n".join(out) + "\n"

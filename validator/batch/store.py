@@ -13,6 +13,7 @@ import json
 import sqlite3
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 SCHEMA_VERSION = 1
 
@@ -81,6 +82,7 @@ def _scalar(v):
 class Store:
     def __init__(self, path: str):
         self.path = str(path)
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")

@@ -32,9 +32,15 @@ def _rule_titles() -> dict[str, dict[str, str]]:
     from validator.rules import common
 
     out = {"zh": {"MISSING": "未发现年度报告"}, "en": {"MISSING": "no report found"}}
+    from validator.rules import formats
+
     for rid, r in common()["rules"].items():
         out["zh"][rid] = r.get("title_zh", rid)
         out["en"][rid] = r.get("title_en", rid)
+    for fmt in formats().values():
+        for rel in fmt.relations:
+            out["zh"].setdefault(rel["id"], rel.get("title_zh", rel["id"]))
+            out["en"].setdefault(rel["id"], rel.get("title_en", rel["id"]))
     return out
 
 
