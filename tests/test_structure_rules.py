@@ -103,3 +103,12 @@ def test_pre_2019_report_is_not_checked_as_current(tmp_path):
     text = re.sub(r"第二十条第（[一五六八]）项[\s\S]*?(?=三、收到和处理)", "政府信息公开情况统计表\n指标名称\t计量单位\t本年度\t历年累计\n", text)
     rep = _check(tmp_path, text)
     assert [f.rule for f in rep.findings] == ["I3"] and rep.exit_code == 0
+
+
+def test_unfilled_template_is_said_so(tmp_path):
+    a = CLEAN.index("第二十条第（一）项")
+    b = CLEAN.index("五、存在的主要问题及改进情况")
+    body = re.sub(r"(?<=\t)[\d.,-]+", "", CLEAN[a:b])
+    rep = _check(tmp_path, CLEAN[:a] + body + CLEAN[b:])
+    assert [f.rule for f in rep.findings if f.category == "input"] == ["I5"]
+    assert not [f for f in rep.findings if f.category in ("type", "arithmetic")]

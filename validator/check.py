@@ -108,6 +108,11 @@ def check_document(doc: Document, lang: str = "zh", options: Options | None = No
         return rep
     rep.template = fmt.id if fmt_id else "unknown"
     rep.tables = tables
+    cells = [c for t in tables.values() if t.found for r in t.rows.values() for c in r.cells.values()]
+    if cells and not any(c.status in ("ok", "unit") for c in cells):
+        rep.findings.append(make("I5", lang, {"cells": len(cells)}))
+        rep.findings += section_findings(flat, sections, tables, lang)
+        return rep
     if not fmt_id:
         rep.findings.append(make("F1", lang, {"fallback": fmt.name_zh if lang != "en" else fmt.name_en}))
     rep.findings += section_findings(flat, sections, tables, lang)

@@ -67,6 +67,8 @@ def render_text(rep: Report, lang: str = "zh", color: bool = False) -> str:
         verdict = "结论：这不是政府信息公开工作年度报告，未做年报检查。" if not en else "Verdict: not an annual report; not checked as one."
     elif any(f.rule == "I3" for f in rep.findings):
         verdict = "结论：2019 年以前的旧格式报告，未按现行格式检查表格。" if not en else "Verdict: a pre-2019 report; tables not checked against the current formats."
+    elif any(f.rule == "I5" for f in rep.findings):
+        verdict = "结论：未填写的空白模板，未做表格检查。" if not en else "Verdict: an unfilled template; tables not checked."
     elif any(f.rule == "I4" for f in rep.findings):
         verdict = "结论：扫描件，无法检查。" if not en else "Verdict: a scan; it cannot be checked."
     elif rep.unreadable:
