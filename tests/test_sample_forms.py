@@ -85,3 +85,40 @@ def test_files_are_what_they_claim():
     assert "网站地图" in page and "主办单位" in page and "当前位置：" in page
     xml = zipfile.ZipFile(SAMPLES / "clean_2021.docx").read("word/document.xml").decode("utf-8")
     assert "<w:gridSpan " in xml and '<w:vMerge w:val="restart"/>' in xml
+
+
+LO = sorted(p.name for p in SAMPLES.glob("*.lo.pdf"))
+
+
+@pytest.mark.parametrize("name", LO)
+def test_libreoffice_pdf_reads_like_text(name):
+    """PDFs made by LibreOffice (camelot's lattice mode misplaces their wrapped labels: the
+    structural chooser must keep pdfplumber's reading) give the text version's tables."""
+    text = name.replace(".lo.pdf", ".txt")
+    assert result(name)["tables"] == result(text)["tables"]
+    assert ({(f["rule"], f["table"], f["row"], f["column"]) for f in result(name)["findings"]}
+            == {(f["rule"], f["table"], f["row"], f["column"]) for f in result(text)["findings"]})
+
+
+def test_camelot_pitfall_on_libreoffice_pdf():
+    """camelot 2.0 lattice shifts wrapped labels of LibreOffice PDFs into the next row ('开申请数量二、上年结转…');
+    the chooser goes by structure and keeps pdfplumber's table."""
+    import pdfplumber
+
+    from validator.ingest.pdf_tables import camelot_tables, choose, plumber_tables, structural_score
+
+    path = SAMPLES / "clean_2021.lo.pdf"
+    with pdfplumber.open(path) as pdf:
+        producer = pdf.metadata.get("Producer", "")
+        assert "LibreOffice" in producer
+        for no, page in enumerate(pdf.pages, 1):
+            t3 = [p for p in plumber_tables(page.dedupe_chars(), no)
+                  if any("本年新收" in (c or "") for r in p.rows for c in r)]
+            if t3:
+                break
+        cam = camelot_tables(path, [no], {no: page.height})
+    shifted = [c for piece in cam for r in piece.rows for c in r if c and "申请数量二、上年结转" in c]
+    assert shifted, "camelot no longer misplaces the wrapped label here"
+    assert min(structural_score(p.rows) for p in cam if any("本年新收" in (c or "") for r in p.rows for c in r)) \
+        > structural_score(t3[0].rows)
+    assert choose(t3[0], cam, producer) is t3[0]

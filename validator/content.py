@@ -30,7 +30,8 @@ def section_text(flat: Flat, sections: list[SectionHit], sid: str, tables_end: i
         start = nl + 1 if 0 <= nl < head_end + 12 else head_end
     later = [x.pos for x in hits if x.pos > start]
     end = min(later) if later else len(flat.text)
-    return flat.text[start:end], start
+    # PDF lines end mid-word: the wording checks read the section as one paragraph.
+    return flat.text[start:end].replace("\n", ""), start
 
 
 def organ_kind(organ: str | None, override: str | None) -> str | None:
