@@ -20,6 +20,7 @@ from validator.ingest import ReadError, read_document
 from validator.prose import prose_findings
 from validator.rules import FormatSpec, formats, rules_version
 from validator.sections import SectionHit, find_renamed, find_sections
+from validator.schema import validate_all
 from validator.table_checks import arithmetic_findings, table_findings
 
 
@@ -116,6 +117,8 @@ def check_document(doc: Document, lang: str = "zh", options: Options | None = No
     if not fmt_id:
         rep.findings.append(make("F1", lang, {"fallback": fmt.name_zh if lang != "en" else fmt.name_en}))
     rep.findings += section_findings(flat, sections, tables, lang)
+    for tid, fails in validate_all(list(tables.values())).items():
+        tables[tid].type_failures = fails
     for t in tables.values():
         rep.findings += table_findings(flat, fmt, t, lang)
         if t.found and doc.meta.get("tables"):

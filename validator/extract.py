@@ -39,6 +39,7 @@ class TableResult:
     end: int = -1
     notes: list[tuple[str, dict]] = field(default_factory=list)  # (rule id, fields) for findings
     unknown: set[tuple[str, str]] = field(default_factory=set)
+    type_failures: list | None = None  # stage-1 results, when computed for all tables at once
 
     def value(self, row: str, col: str):
         r = self.rows.get(row)

@@ -78,3 +78,44 @@ def failures(table) -> list[tuple[str, str, str, object]]:
             out.append((str(r["check"]), str(r["index"]), str(r["column"]), r["failure_case"]))
         return out
     return []
+
+
+def _cell_repr(cell):
+    if cell is None:
+        return None
+    if cell.status in ("ok", "unit"):
+        return cell.value
+    return {"blank": BLANK, "dash": DASH}.get(cell.status, cell.raw)
+
+
+def validate_all(tables) -> dict[str, list[tuple[str, str, str, object]]]:
+    """Stage 1 for every table at once: one long frame with a value column per column type, so that
+    pandera runs one schema and reports each failing check once, however many cells fail it."""
+    records, index = [], []
+    for t in tables:
+        if not t.found:
+            continue
+        for rid, row in t.rows.items():
+            for cid in t.columns:
+                cell = row.cells.get(cid)
+                if cell is None:
+                    continue
+                ctype = t.spec.columns.get(cid, {}).get("type", "count")
+                records.append({"count": None, "signed": None, "amount": None, ctype: _cell_repr(cell)})
+                index.append(f"{t.id}|{rid}|{cid}")
+    out: dict[str, list] = {t.id: [] for t in tables}
+    if not records:
+        return out
+    df = pd.DataFrame.from_records(records, index=index, columns=["count", "signed", "amount"]).astype(object)
+    df = df.where(pd.notna(df), None)
+    schema = pa.DataFrameSchema({c: pa.Column(object, checks=_checks(c), nullable=True) for c in df.columns},
+                                coerce=False)
+    try:
+        schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        for _, r in err.failure_cases.iterrows():
+            if pd.isna(r.get("index")):
+                continue
+            tid, rid, cid = str(r["index"]).split("|")
+            out.setdefault(tid, []).append((str(r["check"]), rid, cid, r["failure_case"]))
+    return out

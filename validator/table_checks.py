@@ -117,7 +117,8 @@ def _type_findings(flat, table, lang, base, row_label, col_label) -> list[Findin
     by_row_blank: dict[str, list[str]] = {}
     by_row_dash: dict[str, list[str]] = {}
     dash_raw: dict[str, str] = {}
-    for check, rid, cid, value in failures(table):
+    fails = table.type_failures if table.type_failures is not None else failures(table)
+    for check, rid, cid, value in fails:
         cell = table.rows[rid].cells.get(cid)
         if cell is not None and cell.value is not None:
             value = cell.value
