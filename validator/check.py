@@ -19,8 +19,8 @@ from validator.identify import identify, is_pre_2019, looks_like_report
 from validator.ingest import ReadError, read_document
 from validator.prose import prose_findings
 from validator.rules import FormatSpec, formats, rules_version
-from validator.sections import SectionHit, find_renamed, find_sections
 from validator.schema import validate_all
+from validator.sections import SectionHit, find_renamed, find_sections
 from validator.table_checks import arithmetic_findings, table_findings
 
 

@@ -63,6 +63,20 @@ class FormatSpec:
     relations: list[dict]
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@cache
+def _load_cached(path: str, mtime: float):
+    with open(path, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_Loader)  # noqa: S506 - a safe loader
+
+
+def _load(path: Path):
+    """A rules file, parsed once (with libyaml when present); callers get their own copy."""
+    return copy.deepcopy(_load_cached(str(path), path.stat().st_mtime))
+
+
 def _compile(p: str) -> re.Pattern:
     return re.compile(norm_pattern(p), re.M)
 
@@ -103,7 +117,7 @@ def _merge_table(base: dict, over: dict) -> dict:
 
 def _raw_format(fid: str) -> dict:
     for p in RULES_DIR.glob("format-*.yaml"):
-        d = yaml.safe_load(p.read_text(encoding="utf-8"))
+        d = _load(p)
         if str(d["id"]) == fid:
             return d
     raise KeyError(fid)
@@ -127,7 +141,7 @@ def _resolve(d: dict) -> dict:
 def formats() -> dict[str, FormatSpec]:
     out = {}
     for p in sorted(RULES_DIR.glob("format-*.yaml")):
-        d = _resolve(yaml.safe_load(p.read_text(encoding="utf-8")))
+        d = _resolve(_load(p))
         fid = str(d["id"])
         out[fid] = FormatSpec(
             id=fid, name_zh=d["name_zh"], name_en=d["name_en"], basis=d["basis"],
@@ -140,7 +154,7 @@ def formats() -> dict[str, FormatSpec]:
 
 @cache
 def common() -> dict:
-    d = yaml.safe_load((RULES_DIR / "common.yaml").read_text(encoding="utf-8"))
+    d = _load(RULES_DIR / "common.yaml")
     for s in d["sections"]:
         s["regex"] = _compile(s["match"])
     d["blank_set"] = {norm(b) for b in d["blank_markers"]}
@@ -148,7 +162,7 @@ def common() -> dict:
     for p in sorted(RULES_DIR.glob("*.yaml")):
         if p.name == "common.yaml" or p.name.startswith("format-"):
             continue
-        extra = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        extra = _load(p) or {}
         for rid, r in (extra.get("rules") or {}).items():
             d["rules"].setdefault(rid, r)
     return d
@@ -157,7 +171,7 @@ def common() -> dict:
 @cache
 def content() -> dict:
     """rules/content.yaml: the wording the prose, content, year, deadline and cross-year checks use."""
-    return yaml.safe_load((RULES_DIR / "content.yaml").read_text(encoding="utf-8"))
+    return _load(RULES_DIR / "content.yaml")
 
 
 def compile_text(p: str) -> re.Pattern:
