@@ -22,6 +22,7 @@ from validator.rules import FormatSpec, formats, rules_version
 from validator.schema import validate_all
 from validator.sections import SectionHit, find_renamed, find_sections
 from validator.table_checks import arithmetic_findings, table_findings
+from validator.totals import generic_total_findings
 
 
 @dataclass
@@ -102,10 +103,17 @@ def check_document(doc: Document, lang: str = "zh", options: Options | None = No
     fmt = formats()[fmt_id or fallback_format(rep.year)]
     find_renamed(flat, sections, [r.match for t in fmt.tables.values() for r in t.rows])
     tables = extract_tables(flat, fmt, sections)
-    n_tables = sum(1 for t in tables.values() if t.found)
-    ok, why = looks_like_report(flat, sum(s.found for s in sections), n_tables, doc.meta)
+    # Evidence of a report: headings found by their own words (not renamed guesses) and tables whose
+    # rows were recognised by label (table 四 has no labels, so it proves nothing on its own).
+    n_keyed = sum(1 for s in sections if s.found and not s.renamed)
+    n_tables = sum(1 for tid, t in tables.items() if t.found and tid != "appeals"
+                   and sum(1 for r in t.rows.values() if r.how == "label") >= (2 if tid == "disclosure" else 3))
+    t4 = tables.get("appeals")
+    whole_t4 = bool(t4 and t4.found and len(t4.rows.get("count").cells if t4.rows.get("count") else []) == 15)
+    ok, why = looks_like_report(flat, n_keyed, n_tables, doc.meta, whole_t4)
     if not ok:
         rep.findings.append(make("I2", lang, {"detail": why}))
+        rep.findings += generic_total_findings(flat, lang)
         return rep
     rep.template = fmt.id if fmt_id else "unknown"
     rep.tables = tables

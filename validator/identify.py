@@ -45,13 +45,15 @@ def identify(flat: Flat, meta: dict) -> tuple[str | None, int | None]:
     return organ, year
 
 
-def looks_like_report(flat: Flat, n_sections: int, n_tables: int, meta: dict) -> tuple[bool, str]:
+def looks_like_report(flat: Flat, n_sections: int, n_tables: int, meta: dict, table_four: bool = False) -> tuple[bool, str]:
     head = re.sub(r"\s+", "", (meta.get("title") or "") + flat.text[:800])
     says_report = bool(_REPORT_WORDS.search(head)) and "信息公开" in head or "政务公开" in head and bool(_REPORT_WORDS.search(head))
     if n_tables >= 2 or (n_sections >= 3 and n_tables >= 1):
         return True, ""
     if says_report and (n_sections >= 3 or n_tables >= 1):
         return True, ""
+    if n_sections >= 2 and table_four:
+        return True, ""  # a page or excerpt of a report: checked, and what is missing is said
     if len(flat.text.strip()) < 50:
         return False, "文件几乎没有文字"
     return False, f"标题未写明“政府信息公开工作年度报告”，只找到{n_sections}个法定部分标题、{n_tables}张法定表格"
