@@ -122,3 +122,20 @@ def test_camelot_pitfall_on_libreoffice_pdf():
     assert min(structural_score(p.rows) for p in cam if any("本年新收" in (c or "") for r in p.rows for c in r)) \
         > structural_score(t3[0].rows)
     assert choose(t3[0], cam, producer) is t3[0]
+
+
+def test_word_97_doc_through_libreoffice(tmp_path):
+    """A .doc is converted with LibreOffice when it is installed (skipped otherwise: the reader then
+    says LibreOffice is needed, which test_ingest_docx checks)."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "doc",
+                    "--outdir", str(tmp_path), str(SAMPLES / "defect_single_wrong_cell.docx")],
+                   check=True, capture_output=True, timeout=300)
+    rep = report_json(check_path(tmp_path / "defect_single_wrong_cell.doc"))
+    assert rep["tables"] == result("defect_single_wrong_cell.txt")["tables"]
+    assert [f["rule"] for f in rep["findings"] if f["severity"] == "error"] == ["RFIX"]
