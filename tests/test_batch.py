@@ -203,7 +203,10 @@ def test_r5_and_r6_across_years_of_one_organ(tmp_path):
         (2025, "natural_person", 2, 3, "error"), (2025, "total", 3, 4, "error")]
     assert "2024" in r5[0][5]
     assert r6 == [(2025, "normative_documents", 41, 45, "warning")]
-    assert checks == {"2024R5": "na", "2024R6": "na", "2025R5": "fail", "2025R6": "fail"}
+    assert checks == {"2024R5": "na", "2024R6": "na", "2024X1": "na", "2025R5": "fail", "2025R6": "fail",
+                      "2025X1": "fail"}
+    x1 = sqlite3.connect(store).execute("SELECT message FROM findings WHERE rule = 'X1'").fetchall()
+    assert x1 and all("相似" in m for (m,) in x1)  # the 2025 report copies 2024's sections 五 and 一
     with Store(str(store)) as st:
         rules = {r.rule: r for r in sm.rules(st)}
         assert (rules["R5"].items, rules["R5"].fails, rules["R5"].not_assessable, rules["R5"].findings) == (2, 1, 1, 4)

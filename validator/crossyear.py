@@ -52,25 +52,42 @@ def cross_year_findings(rep, prev, lang: str) -> list[Finding]:
     return out
 
 
-def _copied(rep, prev, lang: str) -> list[Finding]:
+def copied(text_now: str, text_before: str) -> tuple[float, str] | None:
+    """(similarity, the longest shared passages) when this year's text largely repeats last year's."""
     cfg = content()["cross_year"]
+    ta, tb = _CJK_ONLY.sub("", text_now), _CJK_ONLY.sub("", text_before)
+    if len(ta) < cfg["copied_min_chars"] or len(tb) < cfg["copied_min_chars"]:
+        return None
+    sm = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
+    ratio = sm.ratio()
+    if ratio < cfg["copied_ratio"]:
+        return None
+    blocks = sorted((m for m in sm.get_matching_blocks() if m.size >= 20), key=lambda m: -m.size)[:3]
+    passages = "；".join(f"「{ta[m.a:m.a + m.size][:60]}{'…' if m.size > 60 else ''}」" for m in blocks)
+    return ratio, passages
+
+
+def section_texts(rep) -> dict[str, str]:
+    """The texts the copy check compares, kept with batch results so the store can compare years."""
+    out = {}
+    for sid in content()["cross_year"]["copied_sections"]:
+        t = section_text(rep.flat, rep.sections, sid) if rep.flat is not None else None
+        if t:
+            out[sid] = t[0]
+    return out
+
+
+def _copied(rep, prev, lang: str) -> list[Finding]:
     out = []
-    for sid in cfg["copied_sections"]:
-        a = section_text(rep.flat, rep.sections, sid)
-        b = section_text(prev.flat, prev.sections, sid)
-        if not a or not b:
+    before = section_texts(prev)
+    for sid, now in section_texts(rep).items():
+        hit = copied(now, before.get(sid, ""))
+        if not hit:
             continue
-        ta, tb = _CJK_ONLY.sub("", a[0]), _CJK_ONLY.sub("", b[0])
-        if len(ta) < cfg["copied_min_chars"] or len(tb) < cfg["copied_min_chars"]:
-            continue
-        sm = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
-        ratio = sm.ratio()
-        if ratio < cfg["copied_ratio"]:
-            continue
-        blocks = sorted((m for m in sm.get_matching_blocks() if m.size >= 20), key=lambda m: -m.size)[:3]
-        passages = "；".join(f"「{ta[m.a:m.a + m.size][:60]}{'…' if m.size > 60 else ''}」" for m in blocks)
+        ratio, passages = hit
         sec = next(s for s in rep.sections if s.id == sid)
+        loc = section_text(rep.flat, rep.sections, sid)[1]
         out.append(make("X1", lang, {"number": sec.number, "title": sec.title, "ratio": round(ratio * 100),
-                                     "passages": passages}, location=rep.flat.location(a[1]),
+                                     "passages": passages}, location=rep.flat.location(loc),
                         similarity=round(ratio, 3)))
     return out

@@ -5,12 +5,14 @@ after every batch, in one transaction (a batch killed before that just recompute
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from validator.batch.store import Store, best_document, finding_row
+from validator.crossyear import copied
 from validator.rules import common, formats
 
-OWN_RULES = ("R5", "R6")
+OWN_RULES = ("R5", "R6", "X1")
 
 
 class _Missing(dict):
@@ -98,6 +100,28 @@ def _r6(doc, prev, cells, lang) -> tuple[str, list[dict]]:
     return ("fail" if found else "pass" if compared else "na"), found
 
 
+def _x1(doc, prev, store: Store, lang) -> tuple[str, list[dict]]:
+    now, before = _texts(store, doc["id"]), _texts(store, prev["id"])
+    found, compared = [], 0
+    for sid, text in now.items():
+        if sid not in before:
+            continue
+        compared += 1
+        hit = copied(text, before[sid])
+        if hit:
+            ratio, passages = hit
+            sec = next(s for s in common()["sections"] if s["id"] == sid)
+            fields = {"number": sec["number"], "title": sec["title"], "ratio": round(ratio * 100), "passages": passages,
+                      "prev_year": prev["year"], "prev_file": prev["path"]}
+            found.append(_finding("X1", lang, fields, doc["template"]))
+    return ("fail" if found else "pass" if compared else "na"), found
+
+
+def _texts(store: Store, doc_id: int) -> dict[str, str]:
+    row = store.db.execute("SELECT json FROM reports WHERE doc_id = ?", (doc_id,)).fetchone()
+    return (json.loads(row[0]).get("section_texts") or {}) if row else {}
+
+
 def refresh(store: Store, lang: str = "zh") -> dict[str, int]:
     """Recompute R5/R6 for every current document; returns the number of findings per rule."""
     docs = [d for d in store.current_documents() if d["organ"] and d["year"]]
@@ -112,8 +136,8 @@ def refresh(store: Store, lang: str = "zh") -> dict[str, int]:
             checks += [(d["id"], rid, "na", None) for rid in OWN_RULES]
             continue
         prev = best_document(prev_docs)
-        for rid, fn in (("R5", _r5), ("R6", _r6)):
-            status, found = fn(d, prev, cells, lang)
+        for rid, fn in (("R5", _r5), ("R6", _r6), ("X1", None)):
+            status, found = _x1(d, prev, store, lang) if fn is None else fn(d, prev, cells, lang)
             checks.append((d["id"], rid, status, prev["id"]))
             findings += [finding_row(d["id"], f) for f in found]
     with store.tx() as db:

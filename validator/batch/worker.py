@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from validator.check import check_path, report_json
+from validator.crossyear import section_texts
 from validator.findings import make
 from validator.rules import rules_version
 
@@ -112,6 +113,7 @@ def check_task(task: Task) -> dict:
             rep = check_path(task.path, task.lang)
         report = report_json(rep)
         report["file"] = task.display
+        report["section_texts"] = section_texts(rep)  # for the copy check across years (X1)
         error = None
         if rep.unreadable:
             error = "unreadable: " + "; ".join(f.message for f in rep.findings if f.category == "input")
