@@ -244,7 +244,7 @@ def rules(store: Store, year: int | None = None) -> list[RuleRow]:
         if category == "input":
             items = ok = len(docs)
             fails = len({d for d, _ in fails_at})
-        elif rid in ("R5", "R6"):
+        elif rid in ("R5", "R6", "X1"):
             items = len(docs)
             status = [xcheck.get((d, rid), "na") for d in doc_ids]
             fails, ok = status.count("fail"), status.count("fail") + status.count("pass")
