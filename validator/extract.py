@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from validator import digitsplit
-from validator.cells import Cell, cells_from_running_text, cells_from_structured, parse_cell
+from validator.cells import Cell, cells_from_running_text, cells_from_structured
 from validator.flat import Flat
 from validator.relations import row_constraints
 from validator.rules import FormatSpec, TableSpec
@@ -252,7 +252,6 @@ def extract_labelled(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int, e
     if not chain:
         return table
     table.found = True
-    rows_in_order = [o.row for o in chain]
     anchors: list[tuple[int, int]] = []  # (canonical index, pos) of rows that got values
     items: list[tuple[int, object]] = []  # (pos, ('anchor', idx) | ('detached', toks, raw))
     labelled_empty: set[int] = set()
@@ -280,7 +279,6 @@ def extract_labelled(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int, e
         _place_orphans(table, strays)
     _foreign_headers(flat, table, spec, chain[0].start, table.end)
     _duplicates(flat, table, spec, occs, chain)
-    del rows_in_order
     return table
 
 
@@ -416,7 +414,3 @@ def extract_single_row(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int,
     if res is not None:
         table.rows[row.id] = res
     return table
-
-
-def parse_lone(raw: str) -> Cell:
-    return parse_cell(raw)

@@ -32,54 +32,6 @@ def _checks(col_type: str) -> list:
     return checks
 
 
-def frame(table) -> pd.DataFrame:
-    """Rows × columns of the extracted table: numbers, BLANK/DASH markers, raw text, or None where
-    the cell could not be read (it is then not judged)."""
-    cols = table.columns
-    data = {}
-    for rid, row in table.rows.items():
-        rec = {}
-        for c in cols:
-            cell = row.cells.get(c)
-            if cell is None:
-                rec[c] = None
-            elif cell.status in ("ok", "unit"):
-                rec[c] = cell.value
-            elif cell.status == "blank":
-                rec[c] = BLANK
-            elif cell.status == "dash":
-                rec[c] = DASH
-            else:
-                rec[c] = cell.raw
-        data[rid] = rec
-    return pd.DataFrame.from_dict(data, orient="index", columns=cols, dtype=object)
-
-
-def failures(table) -> list[tuple[str, str, str, object]]:
-    """(check name, row id, column id, value) for every cell that fails its type."""
-    df = frame(table)
-    if df.empty:
-        return []
-    schema = pa.DataFrameSchema(
-        {c: pa.Column(object, checks=_checks(table.spec.columns.get(c, {}).get("type", "count")
-                                             if c in table.spec.columns else "count"),
-                      nullable=True, required=False)
-         for c in df.columns},
-        coerce=False,
-    )
-    try:
-        schema.validate(df, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        fc = err.failure_cases
-        out = []
-        for _, r in fc.iterrows():
-            if pd.isna(r.get("index")):
-                continue
-            out.append((str(r["check"]), str(r["index"]), str(r["column"]), r["failure_case"]))
-        return out
-    return []
-
-
 def _cell_repr(cell):
     if cell is None:
         return None

@@ -9,7 +9,7 @@ from validator.flat import Flat
 from validator.localize import minimal_fixes, residual
 from validator.relations import equations
 from validator.rules import FormatSpec, common
-from validator.schema import failures
+from validator.schema import validate_all
 
 
 def _labels(table: TableResult, lang: str):
@@ -117,7 +117,7 @@ def _type_findings(flat, table, lang, base, row_label, col_label) -> list[Findin
     by_row_blank: dict[str, list[str]] = {}
     by_row_dash: dict[str, list[str]] = {}
     dash_raw: dict[str, str] = {}
-    fails = table.type_failures if table.type_failures is not None else failures(table)
+    fails = table.type_failures if table.type_failures is not None else validate_all([table])[table.id]
     for check, rid, cid, value in fails:
         cell = table.rows[rid].cells.get(cid)
         if cell is not None and cell.value is not None:
