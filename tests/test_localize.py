@@ -78,3 +78,22 @@ def test_no_negative_repairs():
     fixes, _ = minimal_fixes(e, vals)
     # Lowering a zero part below zero is no repair: only the total or the non-zero part.
     assert {(c[1], new) for f in fixes for c, _, new in f.changes} == {("review_total", 4), ("review_upheld", 0)}
+
+
+def test_independent_errors_are_localised_apart():
+    from validator.localize import components, residual
+
+    f4 = F.tables["appeals"]
+    cols = list(f4.columns)
+    e = equations(F, "appeals", {"count"}, cols)
+    vals = {("count", c): 0 for c in cols}
+    vals[("count", "review_upheld")], vals[("count", "review_corrected")] = 10, 1  # 总计 0: must be 11
+    vals[("count", "suit_after_review_upheld")] = 5  # 总计 0: 5, or 结果维持 0
+    violated = [x for x in e if residual(x, vals)]
+    comps = components(violated)
+    assert len(comps) == 2
+    results = [minimal_fixes(e, vals, targets=c)[0] for c in comps]
+    shapes = sorted(len(r) for r in results)
+    assert shapes == [1, 2]
+    unique = next(r for r in results if len(r) == 1)[0]
+    assert unique.changes == [(("count", "review_total"), 0, 11)]

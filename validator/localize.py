@@ -63,11 +63,38 @@ def _solve(unknowns: list[Cell], eqs: list[Equation], values: dict[Cell, float])
     return [rows[i][-1] for i in range(n)]
 
 
+def components(violated: list[Equation]) -> list[list[Equation]]:
+    """Violated equations grouped by shared cells: errors that touch no common cell are independent
+    and are localised apart (two wrong totals in different groups of table 四 are two problems, not
+    one problem with a product of alternatives)."""
+    parent = list(range(len(violated)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[Cell, int] = {}
+    for i, e in enumerate(violated):
+        for c in e.cells:
+            if c in owner:
+                parent[find(i)] = find(owner[c])
+            else:
+                owner[c] = i
+    groups: dict[int, list[Equation]] = {}
+    for i, e in enumerate(violated):
+        groups.setdefault(find(i), []).append(e)
+    return list(groups.values())
+
+
 def minimal_fixes(eqs: list[Equation], values: dict[Cell, float], max_size: int = 3,
-                  signed: set[Cell] | None = None) -> tuple[list[Fix], list[Equation]]:
-    """Returns (fixes of the smallest size found, violated equations)."""
+                  signed: set[Cell] | None = None,
+                  targets: list[Equation] | None = None) -> tuple[list[Fix], list[Equation]]:
+    """Returns (fixes of the smallest size found, violated equations). With `targets`, only those
+    violated equations are to be repaired (one component); every equation still constrains."""
     signed = signed or set()
-    violated = [e for e in eqs if abs(residual(e, values)) > 1e-9]
+    violated = targets if targets is not None else [e for e in eqs if abs(residual(e, values)) > 1e-9]
     if not violated:
         return [], []
     touching: dict[Cell, list[Equation]] = {}

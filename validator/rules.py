@@ -27,6 +27,7 @@ class RowSpec:
     nonstandard: bool = False
     optional: bool = False
     note: str | None = None
+    note_en: str | None = None
 
 
 @dataclass
@@ -85,7 +86,7 @@ def _row(d: dict, default_cols: list[str]) -> RowSpec:
     return RowSpec(
         id=d["id"], label=d["label"], match=_compile(d["match"]) if d.get("match") else re.compile("(?!)"),
         columns=list(d.get("columns") or default_cols), number=d.get("number"),
-        nonstandard=bool(d.get("nonstandard")), optional=bool(d.get("optional")), note=d.get("note"),
+        nonstandard=bool(d.get("nonstandard")), optional=bool(d.get("optional")), note=d.get("note"), note_en=d.get("note_en"),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from validator.extract import TableResult
 from validator.findings import Finding, make
 from validator.flat import Flat
-from validator.localize import minimal_fixes, residual
+from validator.localize import components, minimal_fixes, residual
 from validator.relations import equations
 from validator.rules import FormatSpec, common
 from validator.schema import validate_all
@@ -102,7 +102,7 @@ def table_findings(flat: Flat, fmt: FormatSpec, table: TableResult, lang: str) -
         if rs and rs.nonstandard:
             out.append(make("T8", lang, {**base, "row_label": row_label(rid)}, table=tid, row=rid, location=_loc(flat, table, rid)))
         if rs and rs.optional and rs.note and rid in table.rows:
-            out.append(make("T9", lang, {**base, "row_label": row_label(rid), "detail": rs.note}, table=tid, row=rid,
+            out.append(make("T9", lang, {**base, "row_label": row_label(rid), "detail": (rs.note_en or rs.note) if lang == "en" else rs.note}, table=tid, row=rid,
                             location=_loc(flat, table, rid)))
     for ec in table.spec.extra_columns:
         if ec["id"] in table.columns:
@@ -176,9 +176,15 @@ def arithmetic_findings(flat: Flat, fmt: FormatSpec, table: TableResult, lang: s
     if not eqs:
         return []
     signed = {c for c in vals if table.spec.columns.get(c[1], {}).get("type") == "signed"}
-    fixes, violated = minimal_fixes(eqs, vals, signed=signed)
-    if not violated:
-        return []
+    all_violated = [e for e in eqs if abs(residual(e, vals)) > 1e-9]
+    out: list[Finding] = []
+    for comp in components(all_violated):
+        fixes, violated = minimal_fixes(eqs, vals, signed=signed, targets=comp)
+        out += _component_findings(flat, table, lang, base, vals, fixes, violated, row_label, col_label)
+    return out
+
+
+def _component_findings(flat, table, lang, base, vals, fixes, violated, row_label, col_label) -> list[Finding]:
 
     def eq_text(e) -> str:
         ctx = {"column_label": col_label(e.context.get("column", "")), "row_label": row_label(e.context.get("row", "")),
