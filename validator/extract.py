@@ -199,7 +199,10 @@ def _read_gap(flat: Flat, a: int, b: int, k: int) -> _Gap:
         if not gap.own and not gap.detached and len(singles) >= k:
             gap.own = singles  # one cell per line
             gap.own_raw = " ".join(c.raw for c in singles)
-        elif not gap.own and not gap.detached and len(singles) < k and len(singles) > 1:
+        elif not gap.own and not gap.detached and len(singles) < k and (
+                len(singles) > 1 or (singles[0].status == "ok" and len(singles[0].raw) >= k
+                                     and not flat.is_structured(singles[0].pos))):
+            # Values on the line after their label; a glued digit run is split by _fit.
             gap.own = singles
             gap.own_raw = " ".join(c.raw for c in singles)
         else:

@@ -14,6 +14,7 @@ _RULE = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,}|(-{3}\s*\t\s*)+-{3}\s*)$")
 _PAGE_MARK = re.compile(r"^\s*(?:[—–\-－]+\s*\d{1,3}\s*[—–\-－]+|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
 
 
+_MAX_CELL = 120  # longer than any label or header cell of the official tables
 _ONE_CELL_PIPE = re.compile(r"^([^|]*?)\s*\|$")
 
 
@@ -35,6 +36,9 @@ def split_line(raw: str) -> tuple[list[str], bool]:
         return cells, True
     if "\t" in s:
         cells = [c.strip() for c in s.split("\t")]
+        if any(len(c) > _MAX_CELL for c in cells):
+            # Tabs left over from a page's source layout inside running text, not a table row.
+            return [re.sub(r"\s*\t\s*", " ", stripped)], False
         filled = [c for c in cells if c]
         if len(filled) == 1 and cells[-1] and not any(cells[:-1]):
             # An indented single value ("\t915"): one cell per line, not a row with blanks.
