@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from conftest import SAMPLES
 from validator.check import check_path, report_json
 
@@ -112,3 +114,16 @@ def test_unfilled_template_is_said_so(tmp_path):
     rep = _check(tmp_path, CLEAN[:a] + body + CLEAN[b:])
     assert [f.rule for f in rep.findings if f.category == "input"] == ["I5"]
     assert not [f for f in rep.findings if f.category in ("type", "arithmetic")]
+
+
+@pytest.mark.parametrize("old,new", [
+    ("五、存在的主要问题及改进情况", "五、存在的问题及改进措施"),
+    ("五、存在的主要问题及改进情况", "五、政府信息公开工作存在的主要问题及改进情况"),
+    ("四、政府信息公开行政复议、行政诉讼情况", "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况"),
+    ("四、政府信息公开行政复议、行政诉讼情况", "四、政府信息公开行政复议和行政诉讼情况"),
+])
+def test_heading_variants_real_reports_use(tmp_path, old, new):
+    assert old in CLEAN
+    rep = _check(tmp_path, CLEAN.replace(old, new))
+    assert all(s.found for s in rep.sections)
+    assert [f.rule for f in rep.findings if f.category == "missing_section"] == []
