@@ -10,36 +10,21 @@ from collections import defaultdict
 
 from validator.batch.store import Store, best_document, finding_row
 from validator.crossyear import copied
+from validator.findings import make
 from validator.rules import common, formats
 
 OWN_RULES = ("R5", "R6", "X1")
 
 
-class _Missing(dict):
-    def __missing__(self, key):
-        return "?"
-
-
-def catalogue() -> dict:
-    return common()["rules"]
-
-
-def _basis(rule: dict, template: str | None) -> str | None:
-    key = rule.get("basis")
-    if key == "fmt":
-        fmt = formats().get(template or "")
-        key = fmt.basis if fmt else None
-    return common()["legal_basis"].get(key) if key else None
-
-
 def _finding(rid: str, lang: str, fields: dict, template: str | None, **where) -> dict:
-    r = catalogue()[rid]
-    return {"rule": rid, "category": r["category"], "severity": r["severity"],
-            "message": r["en" if lang == "en" else "zh"].format_map(_Missing(fields)),
-            "table": where.get("table"), "row": where.get("row"), "column": where.get("column"),
-            "actual": fields.get("actual"), "expected": fields.get("expected"),
-            "location": {"page": where.get("page"), "line": where.get("line")}, "basis": _basis(r, template),
-            "previous_file": fields.get("prev_file"), "previous_year": fields.get("prev_year")}
+    """The same finding `check --previous` gives (validator.findings.make), as the store's dict."""
+    fmt = formats().get(template or "")
+    f = make(rid, lang, {**fields, "_basis": common()["legal_basis"].get(fmt.basis) if fmt else None},
+             table=where.get("table"), row=where.get("row"), column=where.get("column"),
+             actual=fields.get("actual"), expected=fields.get("expected"),
+             location={"page": where.get("page"), "line": where.get("line")},
+             previous_file=fields.get("prev_file"), previous_year=fields.get("prev_year"))
+    return f.to_json()
 
 
 def _label(template: str | None, table: str, kind: str, cid: str) -> str:
