@@ -195,8 +195,10 @@ def test_normalise_scores_and_ranks(batch):
     assert norm["县教育局"]["score"] == 100 and norm["县教育局"]["rank"] == 1
     assert norm["县公安局"]["errors"] == 1 and norm["县公安局"]["score"] == 95
     assert norm["县公安局"]["by_category"] == {"arithmetic": {"error": 1}}
-    assert norm["县民政局"]["rank"] == 2 and norm["县民政局"]["score"] == 95  # ties share a rank …
-    assert norm["城关镇"]["rank"] == 4 and norm["城关镇"]["score"] == 90  # … and the next rank is skipped
+    # The batch summary's formula: a blank cell (type) costs 2, an arithmetic error 5, a missing section 10.
+    assert norm["城关镇"]["rank"] == 2 and norm["城关镇"]["score"] == 96  # two blank cells
+    assert norm["县公安局"]["rank"] == 3
+    assert norm["县民政局"]["rank"] == 4 and norm["县民政局"]["score"] == 90
     assert norm["县信访局"]["score"] == 0 and norm["县信访局"]["rank"] == 5 and norm["县信访局"]["errors"] == 1
 
 

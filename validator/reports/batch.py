@@ -18,8 +18,6 @@ from validator.reports.common import CATEGORIES, RULE_TITLE, rule_title, sev_nam
 from validator.rules import common, formats
 
 UNCHECKED_RULES = ("I1", "I2", "I3", "I4")  # the file was not checked as a report
-# Default score: 100, minus 5 per error and 1 per warning, never below 0; no report found is 0.
-ERROR_POINTS, WARNING_POINTS = 5, 1
 
 
 def unit_key(d: dict) -> tuple:
@@ -52,9 +50,16 @@ def with_missing(units: list[dict], findings: list[dict]) -> list[dict]:
 
 
 def default_score(unit: dict) -> float:
+    """The batch summary's documented formula (validator.batch.summary.score), for units given
+    without a score."""
+    from validator.batch.summary import score
+
     if not unit.get("found", True):
         return 0
-    return max(0, 100 - ERROR_POINTS * unit["errors"] - WARNING_POINTS * unit["warnings"])
+    errors = {cat: n.get("error", 0) for cat, n in (unit.get("by_category") or {}).items()}
+    if not errors and unit.get("errors"):
+        errors = {"other": unit["errors"]}
+    return score(errors, unit.get("warnings", 0))
 
 
 def normalise(units: list[dict], findings: list[dict]) -> list[dict]:

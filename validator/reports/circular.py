@@ -17,8 +17,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from validator.reports.batch import ERROR_POINTS, WARNING_POINTS, frequent_problems, normalise, with_missing
+from validator.batch.summary import ERROR_WEIGHTS, OTHER_ERROR_WEIGHT, WARNING_WEIGHT
+from validator.reports.batch import frequent_problems, normalise, with_missing
 from validator.reports.common import rule_title, template_name
+
+_SCORE_NOTE = (f"注：得分满分100分；缺少法定部分、表格结构错误每处扣{ERROR_WEIGHTS['missing_section']}分，"
+               f"勾稽关系、跨年度错误每处扣{ERROR_WEIGHTS['arithmetic']}分，其他错误每处扣{OTHER_ERROR_WEIGHT}分，"
+               f"警告每处扣{WARNING_WEIGHT}分；未发现年度报告或无法读取的计0分。")
 
 _ORD = "一二三四五六七八九十"
 TITLE_STYLE = "公文标题"
@@ -180,7 +185,7 @@ def draft_circular_docx(units: list[dict], findings: list[dict], title: str | No
     _para(doc, text + "各单位检查情况如下：")
     _summary_table(doc, norm)
     if all(u.get("score") is None for u in units):  # the default score, explained; a store's own is not
-        _para(doc, f"注：得分满分100分，每处错误扣{ERROR_POINTS}分、每处警告扣{WARNING_POINTS}分，未发现年度报告的计0分。",
+        _para(doc, _SCORE_NOTE,
               style="表格文字")
 
     _para(doc, "二、存在的主要问题", style="Heading 1")
