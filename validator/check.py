@@ -22,6 +22,7 @@ from validator.rules import FormatSpec, formats, rules_version
 from validator.schema import validate_all
 from validator.sections import SectionHit, find_renamed, find_sections
 from validator.table_checks import arithmetic_findings, table_findings
+from validator.textlayer import assess, ranges
 from validator.totals import generic_total_findings
 
 
@@ -92,6 +93,12 @@ def check_document(doc: Document, lang: str = "zh", options: Options | None = No
         rep.findings.append(make(rule_id, lang, fields))
     if doc.meta.get("scanned"):
         return rep
+    ocr_pages = set(doc.meta.get("ocr_pages") or ())
+    bad = assess(doc.lines, ocr_pages)
+    if bad:
+        rep.findings.append(make("I6", lang, bad[0], location={"page": _first_page(bad[0]), "line": None}))
+        rep.meta["text_layer"] = "unreadable"
+        return rep
     rep.organ, rep.year = identify(flat, doc.meta)
     sections = find_sections(flat)
     rep.sections = sections
@@ -140,7 +147,27 @@ def check_document(doc: Document, lang: str = "zh", options: Options | None = No
     rep.kind = organ_kind(rep.organ, options.kind)
     rep.findings += content_findings(flat, sections, rep.template, rep.organ, rep.kind, rep.year, lang)
     rep.findings += deadline_findings(flat, doc.meta, rep.year, rep.kind, options.published, lang)
+    if ocr_pages:
+        _unverified(rep, sorted(ocr_pages), lang)
     return rep
+
+
+_FROM_TABLES = ("arithmetic", "type", "broken_table", "text_mismatch")
+
+
+def _unverified(rep: Report, pages: list[int], lang: str) -> None:
+    """Text recognised by a scanner may misread a digit: what the tables say is worth a look, not
+    an error to name a unit for."""
+    for f in rep.findings:
+        if f.category in _FROM_TABLES and f.severity == "error":
+            f.severity = "warning"
+            f.extra["unverified"] = True
+    rep.findings.insert(0, make("I7", lang, {"pages": ranges(pages)}))
+
+
+def _first_page(fields: dict):
+    first = re.match(r"\d+", fields.get("pages") or "")
+    return int(first.group(0)) if first else None
 
 
 def _first(rx, text: str, start: int = 0) -> int:

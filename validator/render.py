@@ -71,6 +71,9 @@ def render_text(rep: Report, lang: str = "zh", color: bool = False) -> str:
         verdict = "结论：未填写的空白模板，未做表格检查。" if not en else "Verdict: an unfilled template; tables not checked."
     elif any(f.rule == "I4" for f in rep.findings):
         verdict = "结论：扫描件，无法检查。" if not en else "Verdict: a scan; it cannot be checked."
+    elif any(f.rule == "I6" for f in rep.findings):
+        verdict = ("结论：文字层无法可靠读取，未检查章节和表格。" if not en
+                   else "Verdict: the text layer cannot be read reliably; sections and tables not checked.")
     elif rep.unreadable:
         verdict = "结论：文件无法读取。" if not en else "Verdict: the file could not be read."
     elif errors:

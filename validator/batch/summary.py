@@ -19,7 +19,7 @@ ERROR_WEIGHTS = {"missing_section": 10, "broken_table": 10, "arithmetic": 5, "cr
 OTHER_ERROR_WEIGHT = 2  # content, text_mismatch, deadline and any later category
 WARNING_WEIGHT = 1
 # A report that could not be read or is not a report at all scores 0 whatever else is found.
-UNASSESSABLE_RULES = ("I1", "I2", "I4")
+UNASSESSABLE_RULES = ("I1", "I2", "I4", "I6")
 TABLES = ("disclosure", "applications", "appeals")
 
 
@@ -233,7 +233,7 @@ def rules(store: Store, year: int | None = None) -> list[RuleRow]:
             failed[rule].add((doc_id, table))
             nfind[rule] += 1
     assessed = {d["id"] for d in docs if d["exit_code"] != 2
-                and not any(f[0] in ("I2", "I3", "I4") for f in fcounts.get(d["id"], []))}
+                and not any(f[0] in ("I2", "I3", "I4", "I6") for f in fcounts.get(d["id"], []))}
     has = {(d["id"], t) for d in docs for t in (d["tables_found"] or "").split(",") if t}
     xcheck = {(r[0], r[1]): r[2] for r in store.db.execute("SELECT doc_id, rule, status FROM cross_year_checks")}
     known = {r[0] for r in _rule_ids()}

@@ -24,6 +24,18 @@ _PAGE_MARK = re.compile(r"^[—–\-－_\s]*\d{1,4}[—–\-－_\s]*$|^第\s*\d{
 _DASHED_MARK = re.compile(r"^[—–\-－]+\s*\d{1,4}\s*[—–\-－]+$")
 _MARGIN = 0.15  # share of the page height at top and bottom where headers, footers and page numbers sit
 _SCAN_CHARS = 20  # fewer text characters than this in the whole file: no text layer
+_OCR_COVER = 0.6  # a page this much covered by one picture, with text on it, is a scan with an OCR layer
+
+
+def _picture_share(page) -> float:
+    """The share of the page an image covers (the largest one): a scan's page is one picture."""
+    area = float(page.width * page.height) or 1.0
+    best = 0.0
+    for im in page.images:
+        w = min(im["x1"], page.width) - max(im["x0"], 0)
+        h = min(im["bottom"], page.height) - max(im["top"], 0)
+        best = max(best, max(w, 0) * max(h, 0) / area)
+    return best
 
 
 def _error(exc: Exception) -> ReadError:
@@ -151,6 +163,8 @@ def _read(pdf, path: Path) -> Document:
         doc.problems.append(("I4", {"pages": n}))
         return doc
     doc.meta["scanned"] = False
+    doc.meta["ocr_pages"] = [no for no, (page, view) in enumerate(zip(pdf.pages, views, strict=True), start=1)
+                             if _picture_share(page) >= _OCR_COVER and len(view.chars) >= _SCAN_CHARS]
 
     tables = [plumber_tables(v, no) for no, v in enumerate(views, start=1)]
     # camelot is slow: only for pages whose numeric grid pdfplumber got wrong, and it may fail.

@@ -82,6 +82,15 @@ def _is_backdrop(obj: dict) -> bool:
     return min(obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]) > 2
 
 
+def _is_glyph(obj: dict) -> bool:
+    # pdftocairo (and text turned into outlines) draws glyphs as curves; their tiny bounding-box
+    # edges snap onto a table's top rule and split its cells. A ruling curve is long and thin.
+    if obj.get("object_type") != "curve":
+        return False
+    w, h = obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]
+    return not (min(w, h) <= 2 and max(w, h) >= 5)
+
+
 def _closing_edges(page) -> list[dict]:
     """A table cut by a page break has no bottom (or top) rule: close it where its verticals end."""
     verticals = sorted((e for e in page.edges if e["orientation"] == "v"), key=lambda e: e["top"])
@@ -103,7 +112,7 @@ def _closing_edges(page) -> list[dict]:
 
 def plumber_tables(page, page_no: int) -> list[Piece]:
     """Ruled tables of one (char-deduplicated) pdfplumber page."""
-    ruled = page.filter(lambda o: not _is_backdrop(o))
+    ruled = page.filter(lambda o: not (_is_backdrop(o) or _is_glyph(o)))
     settings = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
                 "explicit_horizontal_lines": _closing_edges(ruled)}
     pieces = []
@@ -306,11 +315,30 @@ def _continue(first: Piece, prev: Piece, cont: Piece) -> None:
             top[i] = None
 
 
+def _join_label_lines(p: Piece) -> None:
+    """Rows that hold only the next line of a label, under numbers that span them, are that label.
+    LibreOffice underlines a linked or <u> label line by line, and each underline, taken as a rule,
+    cuts the label's cell into rows of their own while the value cells beside it stay whole."""
+    r = 1
+    while r < len(p.rows):
+        above, row = p.rows[r - 1], p.rows[r]
+        texts = [c for c in row if c]
+        covered = all(row[i] is None for i, c in enumerate(above) if i < len(row) and is_number(c))
+        if (texts and any(map(is_number, above)) and covered and len(row) == len(above)
+                and all(_is_tail(c) for c in texts)):
+            p.rows[r - 1] = [clean_text(a + "\n" + b) if a and b else (a if b is None else (a or b))
+                             for a, b in zip(above, row, strict=True)]
+            del p.rows[r], p.boxes[r]
+            continue
+        r += 1
+
+
 def stitch(table: list[Piece]) -> list[list[tuple[int, list[str]]]]:
     """The pieces of one table (consecutive pages) as (page, cells) rows, mended at the seams."""
     for p in table:
         keep = [i for i, r in enumerate(p.rows) if not all(map(_empty, r))]
         p.rows, p.boxes = [p.rows[i] for i in keep], [p.boxes[i] for i in keep]
+        _join_label_lines(p)
     if len({p.ncols for p in table}) == 1:
         _drop_columns(table, narrow_only=False)
     else:

@@ -17,7 +17,7 @@ from pathlib import Path
 from validator.reports.common import CATEGORIES, RULE_TITLE, rule_title, sev_name
 from validator.rules import common, formats
 
-UNCHECKED_RULES = ("I1", "I2", "I3", "I4")  # the file was not checked as a report
+UNCHECKED_RULES = ("I1", "I2", "I3", "I4", "I6")  # the file was not checked as a report
 
 
 def unit_key(d: dict) -> tuple:
@@ -130,7 +130,7 @@ def rule_stats(units: list[dict], findings: list[dict]) -> list[dict]:
 
     A unit dict may carry its own verdicts as "rules": {rule: passed | failed | not_assessable};
     otherwise they are inferred: no report or a file not checked as a report → not assessable
-    (but for the input rules I1–I4), a rule with an error/warning finding → failed, else passed."""
+    (but for the input rules I1–I4 and I6), a rule with an error/warning finding → failed, else passed."""
     findings = with_missing(units, findings)
     rules = ["MISSING", *catalogue_rules()]
     extra = sorted({f.get("rule") for f in findings if f.get("rule")} - set(rules) - {"R", "RFIX", "RALT"})

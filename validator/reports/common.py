@@ -111,6 +111,9 @@ def verdict(findings, unreadable: bool, lang: str) -> tuple[str, str]:
                              else "2019 年以前的旧格式报告，未按现行格式检查表格。")
     if "I4" in rules:
         return "unchecked", ("A scan; it cannot be checked." if en else "扫描件，无法检查。")
+    if "I6" in rules:
+        return "unchecked", ("The text layer cannot be read reliably; sections and tables not checked." if en
+                             else "文字层无法可靠读取，未检查章节和表格。")
     if unreadable:
         return "unchecked", ("The file could not be read." if en else "文件无法读取。")
     if errors:

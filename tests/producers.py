@@ -1,0 +1,142 @@
+"""The same report as other producers make it: LibreOffice (HTML → PDF, HTML → DOCX → PDF),
+Ghostscript (pdfwrite, and the PostScript round trip that loses the fonts' Unicode maps),
+pdftocairo, a tesseract "searchable scan", and a PDF whose ToUnicode maps were damaged.
+
+Made in the test run from our samples and from ../shared/corpus (never committed); each maker
+skips the test when its tool is not installed (.ci/run installs them)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+CACHE = Path(__file__).resolve().parent / "output" / "producers"
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if not path:
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+def _out(src: Path, kind: str, suffix: str) -> Path:
+    """One cached output per source content and producer: a rerun does not convert again."""
+    digest = hashlib.sha256(Path(src).read_bytes()).hexdigest()[:12]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    return CACHE / f"{Path(src).stem}.{digest}.{kind}{suffix}"
+
+
+def _run(args: list[str], timeout: int = 180) -> None:
+    subprocess.run(args, check=True, capture_output=True, timeout=timeout)
+
+
+def libreoffice(src: Path, target: str, kind: str) -> Path:
+    """src converted by LibreOffice to `target` (pdf | docx), cached as <stem>.<hash>.<kind>.<target>."""
+    out = _out(src, kind, "." + target)
+    if out.exists():
+        return out
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed")
+    work = out.parent / f"lo-{out.stem}"
+    work.mkdir(exist_ok=True)
+    profile = work / "profile"  # an own profile: a second soffice would wait on the user's one
+    filt = {"pdf": "pdf:writer_pdf_Export", "docx": "docx:MS Word 2007 XML"}[target]
+    _run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", filt,
+          "--outdir", str(work), str(src)], timeout=240)
+    made = work / (Path(src).stem + "." + target)
+    made.replace(out)
+    shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def html_to_pdf(src: Path) -> Path:
+    return libreoffice(src, "pdf", "lo")
+
+
+def html_docx_pdf(src: Path) -> Path:
+    return libreoffice(libreoffice(src, "docx", "lo"), "pdf", "lo")
+
+
+def ghostscript(src: Path) -> Path:
+    out = _out(src, "gs", ".pdf")
+    if not out.exists():
+        _run([_tool("gs"), "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite", f"-sOutputFile={out}", str(src)])
+    return out
+
+
+def postscript_roundtrip(src: Path) -> Path:
+    """pdf2ps then ps2pdf: the fonts come back as Type 3 glyphs whose text maps are lost."""
+    out = _out(src, "ps2pdf", ".pdf")
+    if not out.exists():
+        ps = out.with_suffix(".ps")
+        _run([_tool("pdf2ps"), str(src), str(ps)])
+        _run([_tool("ps2pdf"), str(ps), str(out)])
+        ps.unlink()
+    return out
+
+
+def cairo(src: Path) -> Path:
+    out = _out(src, "cairo", ".pdf")
+    if not out.exists():
+        _run([_tool("pdftocairo"), "-pdf", str(src), str(out)])
+    return out
+
+
+def searchable_scan(src: Path, dpi: int = 150, last_page: int | None = None) -> Path:
+    """The pages rendered to images and OCR'd by tesseract (chi_sim) into a PDF with a text layer."""
+    out = _out(src, f"scan{dpi}", ".pdf")
+    if out.exists():
+        return out
+    tesseract = _tool("tesseract")
+    langs = subprocess.run([tesseract, "--list-langs"], capture_output=True, text=True).stdout.split()
+    if "chi_sim" not in langs:
+        pytest.skip("tesseract has no chi_sim model")
+    work = out.parent / f"scan-{out.stem}"
+    work.mkdir(exist_ok=True)
+    args = [_tool("pdftoppm"), "-r", str(dpi), "-gray", "-png"]
+    if last_page:
+        args += ["-l", str(last_page)]
+    _run([*args, str(src), str(work / "p")])
+    pages = sorted(work.glob("p*.png"))
+    (work / "list.txt").write_text("\n".join(map(str, pages)) + "\n")
+    _run([tesseract, str(work / "list.txt"), str(work / "ocr"), "-l", "chi_sim", "pdf"], timeout=600)
+    (work / "ocr.pdf").replace(out)
+    shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+# Replacements for the damaged ToUnicode maps: ASCII symbols and letters, as a broken font maps them.
+_WRONG = b"}w{|~^`#"
+
+
+def damaged_tounicode(src: Path, every: int = 0, chars: tuple[str, ...] = ("公", "其")) -> Path:
+    """The same PDF with some glyphs' ToUnicode entries pointing at wrong characters: the named
+    characters, and (every > 0) one glyph in `every`. The page looks the same; its text does not."""
+    out = _out(src, f"tounicode{every}", ".pdf")
+    if out.exists():
+        return out
+    qdf = out.with_suffix(".qdf")
+    _run([_tool("qpdf"), "--qdf", "--object-streams=disable", str(src), str(qdf)])
+    targets = {f"{ord(c):04X}".encode() for c in chars}
+    count = 0
+
+    def swap(m: re.Match) -> bytes:
+        nonlocal count
+        count += 1
+        if m.group(2).upper() in targets or (every and count % every == 0):
+            return m.group(1) + b" <00%02X>" % _WRONG[count % len(_WRONG)]
+        return m.group(0)
+
+    data = re.sub(rb"(<[0-9A-Fa-f]{4}>) <([0-9A-Fa-f]{4})>", swap, qdf.read_bytes())
+    qdf.write_bytes(data)
+    fixed = subprocess.run([_tool("fix-qdf"), str(qdf)], capture_output=True, check=True).stdout
+    out.write_bytes(fixed)
+    qdf.unlink()
+    return out

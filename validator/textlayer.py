@@ -1,0 +1,189 @@
+"""Is a text layer the report's own words? A quality gate run before anything is checked.
+
+A PDF's text layer can decode to something else than what its pages show: fonts re-distilled
+without a usable ToUnicode map (Type 3 glyphs read as dingbats, `收到和处理政府信息}开申请情况`),
+glyphs pdfminer cannot map (`(cid:123)`), a scanner's OCR layer that misread half the page.
+Checking such a layer as if it were the report produces errors the report does not have, so it is
+measured first: characters that no report is written in, stray Latin letters and ASCII symbols
+inside Chinese words, and the template's own words (section titles, row and column labels), found
+exactly or only with one character wrong. The vocabulary comes from rules/, like everything else
+about the formats.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from validator.normalize import norm
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_CJK_RE = re.compile(f"[{_CJK}]")
+# Characters a report is not written in: private use, replacement, controls, dingbats, geometric
+# shapes, box drawing, enclosed alphanumerics, arrows, Latin-1 letters and other alphabets. Not
+# U+F020–F0FF: Word's Symbol/Wingdings bullets land there, in perfectly readable documents.
+_ODD_RE = re.compile("[\ue000-\uf01f\uf100-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\u2190-\u21ff\u2460-\u24ff"
+                     "\u2500-\u27bf\u2900-\u2bff\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff]")
+_CID_RE = re.compile(r"\(cid:\d+\)")
+# One Latin letter or ASCII symbol wedged inside a Chinese word (acronyms such as OA are two or more): `信息}开`, `或w他`.
+_WEDGED_RE = re.compile(f"(?<=[{_CJK}])[A-Za-z{{}}\\[\\]\\\\^~`@#$&*_=?!;](?=[{_CJK}])")
+_LEAD_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、])")
+_PAREN = re.compile(r"[（(][^）)]*[）)]")
+
+
+@cache
+def vocabulary() -> tuple[str, ...]:
+    """The template's own words: section titles, row labels and column labels of every format."""
+    from validator.rules import common, formats
+
+    words: set[str] = {norm(s["title"]) for s in common()["sections"]}
+    for fmt in formats().values():
+        for t in fmt.tables.values():
+            words |= {norm(_PAREN.sub("", c["label"])) for c in t.columns.values()}
+            for r in t.rows:
+                words.add(norm(_PAREN.sub("", _LEAD_NUMBERING.sub("", r.label))))
+    return tuple(sorted(w for w in words if len(w) >= 4 and _CJK_RE.search(w)))
+
+
+@dataclass
+class LayerStats:
+    chars: int = 0  # non-space characters
+    cjk: int = 0
+    odd: int = 0
+    cid: int = 0
+    wedged: int = 0
+    words_found: int = 0
+    words_near: int = 0  # found only with one character wrong
+    near_examples: list[str] = field(default_factory=list)
+
+    def merge(self, other: LayerStats) -> None:
+        for k in ("chars", "cjk", "odd", "cid", "wedged"):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+
+def char_stats(text: str) -> LayerStats:
+    compact = "".join(text.split())
+    return LayerStats(chars=len(compact), cjk=len(_CJK_RE.findall(compact)), odd=len(_ODD_RE.findall(compact)),
+                      cid=len(_CID_RE.findall(compact)), wedged=len(_WEDGED_RE.findall(compact)))
+
+
+def _near_pattern(word: str) -> re.Pattern:
+    alts = [re.escape(word[:i]) + "[^\\s\\d]" + re.escape(word[i + 1:]) for i in range(len(word))]
+    return re.compile("|".join(alts))
+
+
+@cache
+def _near_patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    return tuple((w, _near_pattern(w)) for w in vocabulary())
+
+
+def word_stats(text: str, stats: LayerStats) -> None:
+    """How many template words stand in the text exactly, and how many only with one character
+    wrong (a garbled glyph) and nowhere exactly."""
+    compact = norm("".join(text.split()))
+    for word, near in _near_patterns():
+        if word in compact:
+            stats.words_found += 1
+            continue
+        m = near.search(compact)
+        if m:
+            stats.words_near += 1
+            if len(stats.near_examples) < 3:
+                stats.near_examples.append(m.group(0))
+
+
+def garbled(s: LayerStats) -> str | None:
+    """Why a layer cannot be trusted, or None. Thresholds are far from what real reports show
+    (their odd characters are a bullet or two, their typos one or two words); see docs/design.md."""
+    if s.chars < 40:
+        return None
+    if s.odd >= 20 and s.odd * 20 >= s.chars:
+        return "odd"
+    if s.cid >= 10:
+        return "cid"
+    if s.chars >= 200 and s.cjk * 3 < s.chars:
+        return "not_cjk"
+    if s.wedged >= 6 and s.wedged * 250 >= s.cjk:
+        return "wedged"
+    seen = s.words_found + s.words_near
+    if s.words_near >= 3 and s.words_near * 5 >= seen:
+        return "near"
+    return None
+
+
+_REASONS = {
+    "odd": ("文字大多是符号、私用区等不属于正文的字符", "the text is mostly symbols and private-use characters"),
+    "cid": ("大量字形无法映射为文字（cid）", "many glyphs map to no character (cid)"),
+    "not_cjk": ("文字中几乎没有汉字", "the text has hardly any Chinese characters"),
+    "wedged": ("汉字之间夹杂了许多单个字母或符号", "many single letters or symbols stand inside Chinese words"),
+    "near": ("模板的固定用语多处各错一个字", "the template's fixed wording is wrong by one character in many places"),
+}
+
+
+def _strict(s: LayerStats) -> str | None:
+    """A scanner's OCR layer is held to a stricter bar: its errors fall on digits as often as on words."""
+    reason = garbled(s)
+    if reason:
+        return reason
+    if s.wedged >= 3 and s.wedged * 500 >= s.cjk:
+        return "wedged"
+    seen = s.words_found + s.words_near
+    if s.words_near >= 2 and s.words_near * 10 >= seen:
+        return "near"
+    return None
+
+
+def assess(lines, ocr_pages: set[int] | frozenset = frozenset()) -> tuple[dict, bool] | None:
+    """(fields of the I6 finding, whether the layer is a scanner's OCR layer) when the text layer
+    is not the report's own words; None when it can be read. Judged page by page and as a whole:
+    one bad page is enough, since it may be the page that holds the tables."""
+    by_page: dict[int | None, list[str]] = {}
+    for ln in lines:
+        by_page.setdefault(ln.page, []).append(ln.text)
+    whole = LayerStats()
+    reasons: dict[int, str] = {}
+    examples: dict[int | None, list[str]] = {}
+    for page, texts in by_page.items():
+        text = "\n".join(texts)
+        s = char_stats(text)
+        word_stats(text, s)
+        whole.merge(s)
+        whole.words_found += s.words_found
+        whole.words_near += s.words_near
+        examples[page] = s.near_examples
+        reason = (_strict if page in ocr_pages else garbled)(s)
+        if page is not None and reason:
+            reasons[page] = reason
+    is_ocr = bool(ocr_pages)
+    reason = (_strict if is_ocr else garbled)(whole) or next(iter(reasons.values()), None)
+    if not reason:
+        return None
+    pages = sorted(reasons) or sorted(p for p in by_page if p is not None)
+    first = pages[0] if pages else None
+    example = next(iter(examples.get(first) or [e for v in examples.values() for e in v]), None)
+    if reason != "near" or not example:
+        text = "".join("".join(by_page.get(first, [])).split())
+        m = {"odd": _ODD_RE, "cid": _CID_RE, "wedged": _WEDGED_RE}.get(reason, _ODD_RE).search(text)
+        example = text[max(0, m.start() - 6): m.end() + 6] if m else text[:16]
+    zh, en = _REASONS[reason]
+    where = ranges(pages)
+    fields = {"where": f"（第 {where} 页）" if where else "", "where_en": f" ({'pages' if len(pages) > 1 else 'page'} {where.replace('、', ', ')})" if where else "",
+              "pages": where, "reason": zh, "reason_en": en, "example": example,
+              "layer": "扫描件自带的 OCR 文字层" if is_ocr else "PDF 的文字层",
+              "layer_en": "the scanner's OCR text layer" if is_ocr else "the PDF's text layer"}
+    return fields, is_ocr
+
+
+def ranges(pages: list[int]) -> str:
+    """1, 2, 3, 5 → '1–3、5'."""
+    out: list[str] = []
+    pages = sorted(set(pages))
+    i = 0
+    while i < len(pages):
+        j = i
+        while j + 1 < len(pages) and pages[j + 1] == pages[j] + 1:
+            j += 1
+        out.append(str(pages[i]) if i == j else f"{pages[i]}–{pages[j]}")
+        i = j + 1
+    return "、".join(out)
