@@ -134,7 +134,7 @@ def damaged_tounicode(src: Path, every: int = 0, chars: tuple[str, ...] = ("公"
             return m.group(1) + b" <00%02X>" % _WRONG[count % len(_WRONG)]
         return m.group(0)
 
-    data = re.sub(rb"(<[0-9A-Fa-f]{4}>) <([0-9A-Fa-f]{4})>", swap, qdf.read_bytes())
+    data = re.sub(rb"(<[0-9A-Fa-f]{2,4}>) <([0-9A-Fa-f]{4})>", swap, qdf.read_bytes())
     qdf.write_bytes(data)
     fixed = subprocess.run([_tool("fix-qdf"), str(qdf)], capture_output=True, check=True).stdout
     out.write_bytes(fixed)

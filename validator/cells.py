@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from validator.rules import common
 
+# A cell the reader knows is there but could not read (a column cut off by the page edge).
+UNREADABLE = "\ufffc"
 _NUM = r"[+\-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _NUM_RE = re.compile(rf"^{_NUM}$")
 _UNIT_RE = re.compile(rf"^({_NUM})\s*(万元|元|件|条|个|项|次|宗|起|人|份|家)$")
@@ -37,6 +39,8 @@ def to_number(s: str) -> float | int:
 
 def parse_cell(raw: str, pos: int = -1) -> Cell:
     s = raw.strip()
+    if s == UNREADABLE:
+        return Cell("unknown", None, raw, pos)
     if not s:
         return Cell("blank", None, raw, pos)
     if s in common()["blank_set"]:

@@ -90,7 +90,8 @@ def check_document(doc: Document, lang: str = "zh", options: Options | None = No
     flat = flatten(doc)
     rep = Report(doc.path, doc.input_format, flat=flat, meta=doc.meta)
     for rule_id, fields in doc.problems:
-        rep.findings.append(make(rule_id, lang, fields))
+        where = {"table": fields["table"], "unreadable": fields["unreadable"]} if "unreadable" in fields else {}
+        rep.findings.append(make(rule_id, lang, fields, **where))
     if doc.meta.get("scanned"):
         return rep
     ocr_pages = set(doc.meta.get("ocr_pages") or ())

@@ -221,6 +221,9 @@ def _fit(table: TableResult, rid: str, cols: list[str], toks: list[Cell], raw: s
     row = RowResult(rid, {}, pos, raw)
     if len(toks) == k:
         row.cells = dict(zip(cols, toks, strict=True))
+        for c in [c for c, t in row.cells.items() if t.status == "unknown"]:
+            del row.cells[c]  # there but unreadable: neither blank nor checked
+            table.unknown.add((rid, c))
         return row
     numeric = [t for t in toks if t.status == "ok"]
     if not structured and toks and len(toks) < k and len(numeric) == len(toks):

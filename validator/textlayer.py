@@ -102,8 +102,6 @@ def garbled(s: LayerStats) -> str | None:
         return "odd"
     if s.cid >= 10:
         return "cid"
-    if s.chars >= 200 and s.cjk * 3 < s.chars:
-        return "not_cjk"
     if s.wedged >= 6 and s.wedged * 250 >= s.cjk:
         return "wedged"
     seen = s.words_found + s.words_near
@@ -115,7 +113,6 @@ def garbled(s: LayerStats) -> str | None:
 _REASONS = {
     "odd": ("文字大多是符号、私用区等不属于正文的字符", "the text is mostly symbols and private-use characters"),
     "cid": ("大量字形无法映射为文字（cid）", "many glyphs map to no character (cid)"),
-    "not_cjk": ("文字中几乎没有汉字", "the text has hardly any Chinese characters"),
     "wedged": ("汉字之间夹杂了许多单个字母或符号", "many single letters or symbols stand inside Chinese words"),
     "near": ("模板的固定用语多处各错一个字", "the template's fixed wording is wrong by one character in many places"),
 }

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 from validator.document import Document, Line
 from validator.ingest import ReadError
+from validator.ingest.pdf_clipped import Cut, unclip
+from validator.ingest.pdf_columns import Markers, place
+from validator.ingest.pdf_model import TextLine, text_lines
 from validator.ingest.pdf_tables import (
     Piece,
     camelot_tables,
@@ -25,6 +29,23 @@ _DASHED_MARK = re.compile(r"^[—–\-－]+\s*\d{1,4}\s*[—–\-－]+$")
 _MARGIN = 0.15  # share of the page height at top and bottom where headers, footers and page numbers sit
 _SCAN_CHARS = 20  # fewer text characters than this in the whole file: no text layer
 _OCR_COVER = 0.6  # a page this much covered by one picture, with text on it, is a scan with an OCR layer
+
+
+def _seat_chars(page) -> None:
+    """Put each upright character's box back on its baseline. pdftocairo writes fonts whose
+    descent puts the glyph box wholly below the baseline: the characters then fall into the
+    table row under their own and the numbers land beside the wrong labels."""
+    top_of_page = page.mediabox[3]
+    for c in page.chars:
+        m, size = c.get("matrix"), c.get("size") or 0
+        if not m or m[1] or m[2] or not size:
+            continue
+        baseline = top_of_page - m[5]
+        if abs(c["bottom"] - baseline) > 0.3 * size and abs(c["bottom"] - baseline) < 2 * size:
+            c["bottom"] = baseline + 0.12 * size
+            c["top"] = c["bottom"] - size
+            c["y0"], c["y1"] = page.height - c["bottom"], page.height - c["top"]
+            c["doctop"] = c["top"] + (page.initial_doctop if hasattr(page, "initial_doctop") else 0)
 
 
 def _picture_share(page) -> float:
@@ -89,42 +110,92 @@ def _metadata(pdf) -> dict:
             "created": _date(raw.get("CreationDate", "")), "modified": _date(raw.get("ModDate", ""))}
 
 
-def _text_lines(page, boxes: list) -> list[dict]:
-    """Text lines of the page outside the tables (a char belongs where its centre lies)."""
+def _text_lines(page, boxes: list) -> list[TextLine]:
+    """Text lines of the page outside the tables (a char belongs where its centre lies). Text off
+    the page (a table wider than the page) is not printed, so it is not read."""
     def outside(obj: dict) -> bool:
         if obj["object_type"] != "char":
             return True
         x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        if not (0 <= x <= page.width and 0 <= y <= page.height):
+            return False
         return not any(b[0] - 1 <= x <= b[2] + 1 and b[1] - 1 <= y <= b[3] + 1 for b in boxes)
 
-    view = page.filter(outside) if boxes else page
-    return [ln for ln in view.extract_text_lines(return_chars=False) if ln["text"].strip()]
+    return text_lines(page.filter(outside))
 
 
-def _edge_lines(lines: list[dict], pieces: list[Piece], height: float) -> list[int]:
+@cache
+def _column_specs() -> dict[str, list[tuple[str, str]]]:
+    """Tables 三 and 四 of each format: (column id, label) in the official order."""
+    from validator.rules import formats
+
+    out = {}
+    for fmt in formats().values():
+        for tid in ("applications", "appeals"):
+            t = fmt.tables[tid]
+            out.setdefault(tid, [(cid, c["label"]) for cid, c in t.columns.items()])
+    return out
+
+
+@cache
+def _row_specs() -> dict:
+    """Tables 三 and 四: (label, pattern) of each row in the official order (the 2021 format's)."""
+    from validator.rules import formats
+
+    fmt = formats()["2021"]
+    return {tid: [(r.label, r.match) for r in fmt.tables[tid].rows] for tid in ("applications", "appeals")}
+
+
+def _cut_fields(cut: Cut, pieces: list[Piece]) -> dict:
+    from validator.rules import formats
+
+    fmt = next(iter(formats().values()))
+    t = fmt.tables[cut.table]
+    labels = [t.columns[c]["label"] for c in cut.lost]
+    pages = sorted({p.page for p in pieces})
+    where = f"{pages[0]}" if len(pages) == 1 else f"{pages[0]}–{pages[-1]}"
+    return {"table_number": t.number, "table": cut.table, "pages": where, "count": len(labels),
+            "columns": "、".join(f"「{x}」" for x in labels), "columns_en": ", ".join(f'"{x}"' for x in labels),
+            "labels": f"；{cut.restored} 个被截断的行标签已按格式规定的行序补全" if cut.restored else "",
+            "labels_en": f"; {cut.restored} row label(s) cut by the edge were completed from the official row order"
+                         if cut.restored else "",
+            "unreadable": list(cut.lost)}
+
+
+@cache
+def _markers() -> Markers:
+    from validator.normalize import norm_pattern
+    from validator.rules import common
+
+    sections = {s["id"]: re.compile(norm_pattern(s["match"])) for s in common()["sections"]}
+    return Markers(open=[sections["applications"], sections["appeals"]], close=list(sections.values()),
+                   blanks=frozenset(common()["blank_markers"]))
+
+
+def _edge_lines(lines: list[TextLine], pieces: list[Piece], height: float) -> list[int]:
     """The (at most two) outermost text lines at the top and at the bottom of a page, where headers,
     footers and page numbers sit: in the outer band, with no table between them and the edge."""
     top_limit = min([height * _MARGIN] + [p.bbox[1] for p in pieces])
     bottom_limit = max([height * (1 - _MARGIN)] + [p.bbox[3] for p in pieces])
-    order = sorted(range(len(lines)), key=lambda i: lines[i]["top"])
-    head = [i for i in order[:2] if lines[i]["bottom"] <= top_limit]
-    foot = [i for i in order[::-1][:2] if lines[i]["top"] >= bottom_limit]
+    order = sorted(range(len(lines)), key=lambda i: lines[i].top)
+    head = [i for i in order[:2] if lines[i].bottom <= top_limit]
+    foot = [i for i in order[::-1][:2] if lines[i].top >= bottom_limit]
     return head + foot
 
 
-def _furniture(pages: list[list[dict]], tables: list[list[Piece]], heights: list[float]) -> set[tuple[int, int]]:
+def _furniture(pages: list[list[TextLine]], tables: list[list[Piece]], heights: list[float]) -> set[tuple[int, int]]:
     """(page index, line index) of page numbers and of headers/footers repeated on most pages."""
-    def key(ln: dict) -> str:
-        return re.sub(r"\d+", "#", clean_text(ln["text"]))
+    def key(ln: TextLine) -> str:
+        return re.sub(r"\d+", "#", clean_text(ln.text))
 
     edges = [_edge_lines(lines, pieces, h) for lines, pieces, h in zip(pages, tables, heights, strict=True)]
     seen = Counter(k for p, idx in enumerate(edges) for k in {key(pages[p][i]) for i in idx})
     repeated = {k for k, n in seen.items() if n >= 2 and n * 2 >= len(pages)}
     out = {(p, i) for p, lines in enumerate(pages) for i, ln in enumerate(lines)
-           if _DASHED_MARK.match(clean_text(ln["text"]))}
+           if _DASHED_MARK.match(clean_text(ln.text))}
     for p, idx in enumerate(edges):
         for i in idx:
-            if _PAGE_MARK.match(clean_text(pages[p][i]["text"])) or key(pages[p][i]) in repeated:
+            if _PAGE_MARK.match(clean_text(pages[p][i].text)) or key(pages[p][i]) in repeated:
                 out.add((p, i))
     return out
 
@@ -156,6 +227,8 @@ def _read(pdf, path: Path) -> Document:
     # Fake bold is the same glyph drawn twice a hair apart: keep one. Font name and size are not
     # compared: the second drawing may come through another font object or a rounding-off size.
     views = [page.dedupe_chars(tolerance=1, extra_attrs=()) for page in pdf.pages]
+    for page in pdf.pages:
+        _seat_chars(page)
     doc.meta["text_chars"] = chars = sum(1 for v in views for c in v.chars if c["text"].strip())
     # Pages drawn as pictures (a scan) or as outlines (text turned into curves) have no text to read.
     if chars < _SCAN_CHARS and any(page.images or page.curves for page in pdf.pages):
@@ -179,13 +252,17 @@ def _read(pdf, path: Path) -> Document:
 
     texts = [_text_lines(v, [p.bbox for p in pieces]) for v, pieces in zip(views, tables, strict=True)]
     furniture = _furniture(texts, tables, [p.height for p in pdf.pages])
+    texts = [[ln for i, ln in enumerate(lines) if (p, i) not in furniture] for p, lines in enumerate(texts)]
+    placed = place(texts, _markers())
     # Each page's items by their top edge: a text line, or a whole table piece.
     items: list[list[Line | Piece]] = []
     for p, (lines, pieces) in enumerate(zip(texts, tables, strict=True)):
         page_items: list[tuple[float, Line | Piece]] = [(piece.bbox[1], piece) for piece in pieces]
         for i, ln in enumerate(lines):
-            if (p, i) not in furniture:
-                page_items.append((ln["top"], Line(cells=[clean_text(ln["text"])], page=p + 1)))
+            if (p, i) not in placed:
+                page_items.append((ln.top, Line(cells=[clean_text(ln.text)], page=p + 1)))
+            elif placed[(p, i)] is not None:
+                page_items.append((ln.top, Line(cells=placed[(p, i)], page=p + 1, structured=True)))
         items.append([it for _, it in sorted(page_items, key=lambda t: t[0])])
 
     # A table that ends page N and one that starts page N+1 are one table cut by the page break.
@@ -199,9 +276,15 @@ def _read(pdf, path: Path) -> Document:
                     flat.append([item])
             else:
                 flat.append(item)
+    widths = {no: page.width for no, page in enumerate(pdf.pages, start=1)}
     for item in flat:
         if isinstance(item, Line):
             doc.lines.append(item)
+            continue
+        cut = unclip(item, widths, _column_specs(), _row_specs())
+        if cut:
+            doc.lines.extend(Line(cells=cells, page=page, structured=True) for page, cells in cut.rows)
+            doc.problems.append(("I8", _cut_fields(cut, item)))
             continue
         for rows in stitch(item):
             doc.lines.extend(Line(cells=cells, page=page, structured=True) for page, cells in rows)

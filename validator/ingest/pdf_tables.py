@@ -323,7 +323,11 @@ def _join_label_lines(p: Piece) -> None:
     while r < len(p.rows):
         above, row = p.rows[r - 1], p.rows[r]
         texts = [c for c in row if c]
-        covered = all(row[i] is None for i, c in enumerate(above) if i < len(row) and is_number(c))
+        bottom = max((b[3] for c, b in zip(row, p.boxes[r], strict=True) if c and b), default=None)
+        # The numbers above must reach down past this row: their cells span it.
+        covered = bottom is not None and all(
+            row[i] is None and p.boxes[r - 1][i] is not None and p.boxes[r - 1][i][3] >= bottom - 1
+            for i, c in enumerate(above) if i < len(row) and is_number(c))
         if (texts and any(map(is_number, above)) and covered and len(row) == len(above)
                 and all(_is_tail(c) for c in texts)):
             p.rows[r - 1] = [clean_text(a + "\n" + b) if a and b else (a if b is None else (a or b))
