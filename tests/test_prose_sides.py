@@ -4,6 +4,7 @@ consistent around that cell. Built on our own sample report with realistic edits
 
 from __future__ import annotations
 
+import pytest
 from lxml import html as lhtml
 
 from conftest import SAMPLES
@@ -99,3 +100,28 @@ def test_html_flags_the_cell_when_the_table_is_inconsistent(tmp_path):
     doc = lhtml.fromstring(render_report_html(_check(tmp_path, text)))
     td = doc.get_element_by_id("c-applications-new-total")
     assert "flag-error" in td.classes and "正文改为" not in td.get("title")
+
+
+# ---- applications counted in 条 / 份 -------------------------------------------------------------
+
+@pytest.mark.parametrize("wrong,right,quantity", [
+    ("全年共收到政府信息公开申请75条", "全年共收到政府信息公开申请57条", "received"),
+    ("全年共受理依申请公开75份", "全年共受理依申请公开57份", "received"),
+    ("全年共收到75份政府信息公开申请", "全年共收到57份政府信息公开申请", "received"),
+    ("全年共收到政府信息公开申请57件，上年结转申请5条", "全年共收到政府信息公开申请57件，上年结转申请3条", "carried_over"),
+])
+def test_applications_counted_in_tiao_or_fen(tmp_path, wrong, right, quantity):
+    base = CLEAN.replace("；上年结转3件", "")
+    assert PROSE in base
+    [f] = _p1(_check(tmp_path, base.replace(PROSE, wrong)))
+    assert f.extra["quantity"] == quantity and f.location["line"] == 15
+    assert _p1(_check(tmp_path, base.replace(PROSE, right))) == []
+
+
+def test_tiao_and_fen_of_other_things_are_not_applications(tmp_path):
+    # Items of information, copies of documents, information disclosed on application: not the
+    # number of applications, whatever the number.
+    extra = ("全年主动公开政府信息1200条，印发规范性文件8份，依申请公开政府信息120条，"
+             "受理政府信息公开申请涉及文件9份。")
+    text = CLEAN.replace(PROSE, extra + PROSE)
+    assert _p1(_check(tmp_path, text)) == []

@@ -42,7 +42,8 @@ def _quantities() -> tuple[list[_Quantity], re.Pattern]:
     cfg = content()["prose"]
     out = []
     for q in cfg["quantities"]:
-        pats = [compile_text(p.replace("{n}", cfg["number"]).replace("{unit}", cfg["unit"])) for p in q["patterns"]]
+        pats = [compile_text(p.replace("{n}", cfg["number"]).replace("{unit}", cfg["unit"])
+                             .replace("{app_unit}", cfg["app_unit"])) for p in q["patterns"]]
         out.append(_Quantity(q["id"], q["zh"], q["en"], pats, compile_text(q["guard"]) if q.get("guard") else None,
                              q["targets"]))
     return out, compile_text(cfg["exclude"])
