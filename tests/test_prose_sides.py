@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from lxml import html as lhtml
+from test_reports import CHROMIUM, OUT, _chromium, _page_errors
 
 from conftest import SAMPLES
 from validator.check import Options, check_path
@@ -125,3 +126,13 @@ def test_tiao_and_fen_of_other_things_are_not_applications(tmp_path):
              "受理政府信息公开申请涉及文件9份。")
     text = CLEAN.replace(PROSE, extra + PROSE)
     assert _p1(_check(tmp_path, text)) == []
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium absent")
+def test_prose_finding_page_renders_in_chromium(tmp_path):
+    text = CLEAN.replace(PROSE, "全年共收到政府信息公开申请75件").replace(
+        "本年制发行政规范性文件6件", "本年制发行政规范性文件9件")
+    page = OUT / "report_prose.html"
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.write_text(render_report_html(_check(tmp_path, text)), encoding="utf-8")
+    assert not _page_errors(_chromium(page, OUT / "report_prose.png", 2600))

@@ -81,11 +81,12 @@ def _where(f: Finding, template: str | None, ui: dict) -> str:
     parts = [p for p in (t, r, c) if p]
     loc = f.location or {}
     at = [ui[k].format(loc[k]) for k in ("page", "line") if loc.get(k)]
-    if f.extra.get("side"):
-        # A prose finding: its location is the sentence; the table cell is the other side.
+    if f.category == "text_mismatch":
+        # A finding about the prose: its location is the sentence; the table cell is the other side.
         tloc = f.extra.get("table_location") or {}
         parts += [ui[k].format(tloc[k]) for k in ("page", "line") if tloc.get(k)]
-        return " ".join([ui["prose"], *at]) + " · " + ui["versus"] + ui["colon"] + " · ".join(parts)
+        prose = " ".join([ui["prose"], *at])
+        return prose + " · " + ui["versus"] + ui["colon"] + " · ".join(parts) if parts else prose
     return " · ".join(parts + at)
 
 
