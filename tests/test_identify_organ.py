@@ -62,6 +62,12 @@ def test_an_organ_beginning_with_a_date_word_keeps_it():
     assert _organ(text) == ("日照市东港区人民政府", 2024)
 
 
+def test_an_organ_with_a_furniture_word_inside_keeps_it():
+    for organ in ("青禾县人民政府网格化服务管理中心", "青禾县人民政府办公室", "青禾县政务服务管理办公室"):
+        text = CLEAN.replace(TITLE, f"正文 {organ}2024年政府信息公开工作年度报告", 1)
+        assert _organ(text) == (organ, 2024)
+
+
 def test_furniture_in_the_metadata_title():
     assert _organ(CLEAN, {"title": "正文 " + TITLE}) == (ORGAN, 2024)
 
