@@ -144,7 +144,7 @@ def check_document(doc: Document, lang: str = "zh", options: Options | None = No
                                                        "b": cols[b]["label"]}, table=t.id, location=flat.location(t.start)))
     for t in tables.values():
         rep.findings += arithmetic_findings(flat, fmt, t, lang)
-    rep.findings += prose_findings(flat, tables, rep.year, lang)
+    rep.findings += prose_findings(flat, tables, rep.year, lang, fmt)
     rep.kind = organ_kind(rep.organ, options.kind)
     rep.findings += content_findings(flat, sections, rep.template, rep.organ, rep.kind, rep.year, lang)
     rep.findings += deadline_findings(flat, doc.meta, rep.year, rep.kind, options.published, lang)

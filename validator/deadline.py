@@ -1,7 +1,9 @@
 """Publication deadline (Art. 49): 31 January for a department, 31 March for a people's government,
-of the year after the report year (rules D1–D3). The date comes from --published, the web page's
+of the year after the report year (rules D1–D4). The date comes from --published, the web page's
 publication time, the document's own date line, or file metadata — in that order; when none is
-found the user is told, never guessed."""
+found the user is told, never guessed. A file's own dates change whenever it is re-made or re-saved
+(Ghostscript, pdftocairo, LibreOffice, an archive), so a report is never called late on them: a
+metadata date past the deadline is said for what it is (D4), not taken for the publication date."""
 
 from __future__ import annotations
 
@@ -84,8 +86,15 @@ def deadline_findings(flat: Flat, meta: dict, year: int | None, kind: str | None
     deadline = dt.date.fromisoformat(f"{year + 1}-{mmdd}")
     if published <= deadline:
         return []
-    kind_zh = "部门" if kind == "department" else "人民政府"
-    return [make("D1", lang, {"published": published.isoformat(), "source": src, "kind": kind_zh,
-                              "kind_en": "department" if kind == "department" else "people's government",
-                              "deadline": deadline.isoformat()},
-                 actual=published.isoformat(), expected=deadline.isoformat())]
+    fields = {"published": published.isoformat(), "source": src, "kind": "部门" if kind == "department" else "人民政府",
+              "kind_en": "department" if kind == "department" else "people's government",
+              "deadline": deadline.isoformat()}
+    if source == "文件元数据":
+        key = next(k for k in ("created", "modified") if _date(meta.get(k)))
+        fields.update({"meta_field": _META_FIELD[key][0], "meta_field_en": _META_FIELD[key][1]})
+        return [make("D4", lang, fields, actual=published.isoformat(), date_source="file_metadata",
+                     metadata_field=key, deadline=deadline.isoformat())]
+    return [make("D1", lang, fields, actual=published.isoformat(), expected=deadline.isoformat())]
+
+
+_META_FIELD = {"created": ("创建日期", "creation date"), "modified": ("修改日期", "modification date")}

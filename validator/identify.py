@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from validator.flat import Flat
+from validator.rules import compile_text, content
 
 _ORG = r"[\u4e00-\u9fff（）·]{2,40}?"
 _TITLE_ORG_YEAR = re.compile(
@@ -28,21 +30,42 @@ def identify(flat: Flat, meta: dict) -> tuple[str | None, int | None]:
     head = "|".join(re.sub(r"[\t\n ]+", "", p) for p in head_parts)
     organ = year = None
     for rx in (_TITLE_ORG_YEAR, _TITLE_YEAR_ORG):
-        m = rx.search(head)
-        if m:
-            organ = _LEADING_JUNK.sub("", m.group("organ")).strip() or None
+        for m in rx.finditer(head):
+            if year is None:
+                year = int(m.group("year"))
+            a = m.start("organ")
+            organ = _clean_organ(m.group("organ"), a > 0 and head[a - 1].isdigit())
             if organ:
-                organ = re.sub(r"^(?:标题|题目)[:：]?", "", organ)
-                organ = re.split(r"[：:。，]", organ)[-1] or None
-            if organ:
-                organ = _VERB_PREFIX.sub("", organ) or None
-            year = int(m.group("year"))
+                break
+        if organ:
             break
     if year is None:
         m = _PERIOD.search(flat.text)
         if m:
             year = int(m.group(1))
     return organ, year
+
+
+@cache
+def _furniture() -> tuple[re.Pattern, re.Pattern]:
+    cfg = content()["identify"]
+    return compile_text(cfg["organ_furniture"]), compile_text(cfg["after_digit"])
+
+
+def _clean_organ(organ: str, after_digit: bool) -> str | None:
+    """The organ's name without what stands in front of it: a label (标题：), prose running into it
+    (现将…), page furniture (正文, 首页, 字号：大 中 小, a site's name) or the end of a date."""
+    furniture, date_tail = _furniture()
+    organ = _LEADING_JUNK.sub("", organ).strip()
+    organ = re.split(r"[：:。，]", organ)[-1]
+    if after_digit:
+        organ = date_tail.sub("", organ)
+    prev = None
+    while organ and organ != prev:
+        prev = organ
+        organ = furniture.sub("", organ, count=1)
+        organ = _VERB_PREFIX.sub("", organ)
+    return organ if organ and len(organ) >= 2 else None
 
 
 def looks_like_report(flat: Flat, n_sections: int, n_tables: int, meta: dict, table_four: bool = False) -> tuple[bool, str]:

@@ -43,6 +43,7 @@ UI = {
         "page": "第{}页", "line": "第{}行", "missing_tag": "（缺）", "jump": "见表", "unchecked": "此文件未做表格检查。",
         "g_input": "输入文件", "g_sections": "法定部分", "g_other": "其他", "count_fmt": "{}个",
         "tip_hint": "鼠标悬停在标色的单元格上可查看问题说明和建议；打印版以上标编号对应下方问题清单。",
+        "prose": "正文", "versus": "对照", "prose_fix_to": "正文改为", "xref": "与正文不符（表格自身一致，应改正文）",
     },
     "en": {
         "doc_title": "Annual report check", "colon": ": ", "organ": "Organ", "year": "Year", "template": "Format", "input": "Input",
@@ -56,6 +57,8 @@ UI = {
         "col_where": "Where", "col_fix": "Fix", "page": "p. {}", "line": "line {}", "missing_tag": " (missing)", "jump": "see table",
         "unchecked": "The tables of this file were not checked.", "g_input": "Input", "g_sections": "Sections", "g_other": "Other",
         "count_fmt": "{}", "tip_hint": "Hover over a coloured cell for the problem and the fix; in print, superscript numbers refer to the list below.",
+        "prose": "text", "versus": "against", "prose_fix_to": "in the text, write",
+        "xref": "contradicted by the text (the table is consistent: correct the text)",
     },
 }
 
@@ -77,11 +80,14 @@ def _where(f: Finding, template: str | None, ui: dict) -> str:
         c = "、".join(labels(f.table, f.row, x, template)[2] for x in cols)
     parts = [p for p in (t, r, c) if p]
     loc = f.location or {}
-    if loc.get("page"):
-        parts.append(ui["page"].format(loc["page"]))
-    if loc.get("line"):
-        parts.append(ui["line"].format(loc["line"]))
-    return " · ".join(parts)
+    at = [ui[k].format(loc[k]) for k in ("page", "line") if loc.get(k)]
+    if f.category == "text_mismatch":
+        # A finding about the prose: its location is the sentence; the table cell is the other side.
+        tloc = f.extra.get("table_location") or {}
+        parts += [ui[k].format(tloc[k]) for k in ("page", "line") if tloc.get(k)]
+        prose = " ".join([ui["prose"], *at])
+        return prose + " · " + ui["versus"] + ui["colon"] + " · ".join(parts) if parts else prose
+    return " · ".join(parts + at)
 
 
 def _finding_views(rep: Report, lang: str, ui: dict) -> tuple[list[dict], dict[int, dict]]:
@@ -99,9 +105,13 @@ def _finding_views(rep: Report, lang: str, ui: dict) -> tuple[list[dict], dict[i
             if _group(f) != key:
                 continue
             n += 1
+            prose_side = f.extra.get("side") == "prose"
+            fix = fmt_value(f.expected) if f.has_expected else ""
             v = {"n": n, "rule": f.rule, "rule_title": rule_title(f.rule, lang), "severity": f.severity,
                  "sev_name": sev_name(f.severity, lang), "message": f.message, "where": _where(f, rep.template, ui),
-                 "fix": fmt_value(f.expected) if f.has_expected else "", "anchor": None}
+                 "fix": fix, "fix_to": ui["prose_fix_to"] if prose_side else ui["fix_to"],
+                 "fix_list": f"{ui['prose_fix_to']} {fix}" if prose_side and fix != "" else fix,
+                 "xref": prose_side, "anchor": None}
             items.append(v)
             by_id[id(f)] = v
         if items:
@@ -180,14 +190,20 @@ def _pin(t: TableResult, grid: Grid, findings: list[Finding], views: dict[int, d
         for c in row:
             if not c.tips:
                 continue
-            worst = min(c.tips, key=lambda v: SEV_RANK.get(v["severity"], 9))["severity"]
-            c.cls += ["flag", f"flag-{worst}"]
+            # A cell the prose contradicts while the table is consistent is the other side of that
+            # finding, not its error: it is marked as a cross-reference, not flagged.
+            own = [v for v in c.tips if not v["xref"]]
+            if own:
+                worst = min(own, key=lambda v: SEV_RANK.get(v["severity"], 9))["severity"]
+                c.cls += ["flag", f"flag-{worst}"]
+            else:
+                c.cls += ["flag", "flag-xref"]
             lines = []
             for v in c.tips:
                 lines.append(f"[{v['sev_name']}] {v['rule']}: {v['message']}")
                 if v["fix"] != "":
-                    lines.append(f"{ui['suggest']}：{ui['fix_to']} {v['fix']}" if L(lang) == "zh"
-                                 else f"{ui['suggest']}: {ui['fix_to']} {v['fix']}")
+                    lines.append(f"{ui['suggest']}：{v['fix_to']} {v['fix']}" if L(lang) == "zh"
+                                 else f"{ui['suggest']}: {v['fix_to']} {v['fix']}")
             c.title = "\n".join(lines)
     return loose
 
