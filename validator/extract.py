@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from validator import digitsplit
-from validator.cells import Cell, cells_from_running_text, cells_from_structured
+from validator.cells import Cell, cells_from_running_text, cells_from_structured, convert_to_column
 from validator.flat import Flat
 from validator.relations import row_constraints
 from validator.rules import FormatSpec, TableSpec
@@ -282,7 +282,15 @@ def extract_labelled(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int, e
         _place_orphans(table, strays)
     _foreign_headers(flat, table, spec, chain[0].start, table.end)
     _duplicates(flat, table, spec, occs, chain)
+    _convert_units(table)
     return table
+
+
+def _convert_units(table: TableResult) -> None:
+    """Values printed with a unit, in their column's unit (元 → 万元; count words dropped)."""
+    for r in table.rows.values():
+        for cid, cell in r.cells.items():
+            convert_to_column(cell, table.spec.columns.get(cid, {}))
 
 
 def _duplicates(flat: Flat, table: TableResult, spec: TableSpec, occs: list[_Occ], chain: list[_Occ]):
@@ -416,4 +424,5 @@ def extract_single_row(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int,
                " ".join(raws), first, structured, fmt)
     if res is not None:
         table.rows[row.id] = res
+    _convert_units(table)
     return table

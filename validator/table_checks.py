@@ -148,9 +148,13 @@ def _type_findings(flat, table, lang, base, row_label, col_label) -> list[Findin
     for rid, r in table.rows.items():
         for cid, cell in r.cells.items():
             if cell.status == "unit":
+                converted = cell.printed is not None
                 out.append(make("V6", lang, {**base, "row_label": row_label(rid), "column_label": col_label(cid),
-                                             "raw": cell.raw.strip(), "actual": cell.value},
-                                table=table.id, row=rid, column=cid, actual=cell.value, location=_loc(flat, table, rid, cid)))
+                                             "raw": cell.raw.strip(), "actual": cell.value,
+                                             "column_unit": table.spec.columns.get(cid, {}).get("unit", "")},
+                                table=table.id, row=rid, column=cid, actual=cell.value, location=_loc(flat, table, rid, cid),
+                                variant="converted" if converted else None,
+                                **({"printed": cell.raw.strip(), "printed_value": cell.printed} if converted else {})))
     return out
 
 

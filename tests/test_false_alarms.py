@@ -1,0 +1,98 @@
+"""Issue 8, "no false errors": structural causes of false alarms on crawler text and provincial
+variants. Each test rewrites one of our own clean samples into the layout that caused the false
+alarm (never a real report) and checks the honest outcome."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import CORPUS, SAMPLES, need_shared
+from validator.check import check_path, report_json
+
+CLEAN21 = (SAMPLES / "clean_2021.txt").read_text(encoding="utf-8")
+CLEAN19 = (SAMPLES / "clean_2019.txt").read_text(encoding="utf-8")
+BASE21 = report_json(check_path(SAMPLES / "clean_2021.txt"))["tables"]
+BASE19 = report_json(check_path(SAMPLES / "clean_2019.txt"))["tables"]
+
+
+def _run(tmp_path, text, name="r.txt", lang="zh"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    rep = check_path(p, lang=lang)
+    return rep, report_json(rep)
+
+
+def _rules(rep, severity=("error",)):
+    return sorted(f.rule for f in rep.findings if f.severity in severity)
+
+
+def _one_line(text: str, a: str, b: str, sep: str = "") -> str:
+    """A crawler's dump of text[a:b]: cells and lines run together (with `sep` between cells)."""
+    i, j = text.index(a), text.index(b)
+    body = re.sub(r"\n+", sep, text[i:j].replace("\t", sep))
+    return text[:i] + (re.sub(" +", " ", body) if sep == " " else body) + "\n" + text[j:]
+
+
+# 1. A unit written inside a cell ---------------------------------------------------------------
+
+PROCUREMENT_ROW = "政府集中采购\t14\t1,234.5\t\n\n三、"
+
+
+def test_unit_in_cell_glued_to_next_heading(tmp_path):
+    """`12345000元三、收到和处理…`: the cell and the next heading glued together. The heading is a
+    heading, the cell is 1234.5 万元 (converted, said so in V6), the count word of 14笔 is dropped."""
+    assert PROCUREMENT_ROW in CLEAN19
+    text = CLEAN19.replace(PROCUREMENT_ROW, "政府集中采购\t14笔\t12345000元三、")
+    rep, out = _run(tmp_path, text)
+    assert all(s.found for s in rep.sections)
+    assert out["tables"]["disclosure"]["procurement"] == {"items": 14, "amount": 1234.5}
+    assert out["tables"] == BASE19
+    assert _rules(rep, ("error", "warning")) == ["V6", "V6"]
+    v6 = {f.column: f for f in rep.findings if f.rule == "V6"}
+    assert "「12345000元」" in v6["amount"].message and "1234.5 万元" in v6["amount"].message
+    assert v6["amount"].actual == 1234.5 and v6["amount"].to_json()["printed"] == "12345000元"
+    assert "「14笔」" in v6["items"].message and "已读作 14" in v6["items"].message
+    rep_en, _ = _run(tmp_path, text, lang="en")
+    en = next(f for f in rep_en.findings if f.rule == "V6" and f.column == "amount")
+    assert '"12345000元"' in en.message and "converted to 1234.5 万元" in en.message
+
+
+def test_unit_in_cell_in_crawler_text(tmp_path):
+    """Crawler text: table 二 on one line, cells separated by spaces, `14笔 12345000元` then the
+    next heading. The units are cells of the row (not prose), the heading is found."""
+    text = CLEAN19.replace(PROCUREMENT_ROW, "政府集中采购\t14笔\t12345000元\n\n三、")
+    text = _one_line(text, "第二十条第（一）项", "（本列数据", sep=" ")
+    assert "政府集中采购 14笔 12345000元 三、收到和处理" in text
+    text = text.replace("政府集中采购 14笔 12345000元 三、", "（九）政府集中采购 14笔 12345000元三、")
+    rep, out = _run(tmp_path, text)
+    assert all(s.found for s in rep.sections)
+    assert out["tables"]["disclosure"] == BASE19["disclosure"] | {"procurement": {"items": 14, "amount": 1234.5}}
+    assert _rules(rep, ("error", "warning")) == ["V6", "V6"]
+
+
+def test_unit_in_a_2021_amount_cell(tmp_path):
+    text = CLEAN21.replace("行政事业性收费\t123.45", "行政事业性收费\t1234500元")
+    rep, out = _run(tmp_path, text)
+    assert out["tables"]["disclosure"]["fees"] == {"amount": 123.45}
+    assert _rules(rep) == ["V6"]
+
+
+def test_prose_number_with_unit_is_not_a_cell(tmp_path):
+    """In running text a number with a unit followed by a sentence is prose, not a cell."""
+    from validator.cells import cells_from_running_text
+    assert cells_from_running_text("8条，主动公开", 0) == []
+    assert [(c.status, c.value, c.unit) for c in cells_from_running_text("2笔 984361元三、", 0)] == [
+        ("unit", 2, "笔"), ("unit", 984361, "元")]
+
+
+def test_shanghai_2019_amount_in_yuan_is_converted():
+    need_shared()
+    rep = check_path(CORPUS / "html" / "shanghai_gov_office_2019_fragment.html")
+    out = report_json(rep)
+    assert out["tables"]["disclosure"]["procurement"]["amount"] == pytest.approx(25.1)
+    v6 = next(f for f in rep.findings if f.rule == "V6" and f.column == "amount")
+    assert "「251000元」" in v6.message and "25.1" in v6.message
+    assert json.loads(json.dumps(v6.to_json()))["actual"] == pytest.approx(25.1)
