@@ -96,3 +96,34 @@ def test_shanghai_2019_amount_in_yuan_is_converted():
     v6 = next(f for f in rep.findings if f.rule == "V6" and f.column == "amount")
     assert "「251000元」" in v6.message and "25.1" in v6.message
     assert json.loads(json.dumps(v6.to_json()))["actual"] == pytest.approx(25.1)
+
+
+# 2. Prose naming a row label just before table 二 ----------------------------------------------
+
+PROSE19 = "全年主动公开政府信息284条，涵盖政策及规范性文件类8条，行政许可类信息862条。"
+PROSE21 = "本年制发行政规范性文件6件，行政处罚信息356条。"
+
+
+def _prose_before_table(text: str, prose: str) -> str:
+    head = "二、主动公开政府信息情况\n"
+    assert head in text
+    return text.replace(head, head + "\n" + prose + "\n")
+
+
+@pytest.mark.parametrize("clean,prose,base", [(CLEAN19, PROSE19, BASE19), (CLEAN21, PROSE21, BASE21)])
+def test_prose_row_label_before_table_two(tmp_path, clean, prose, base):
+    """The row is read from the table, not from the sentence that names it (before: T7/T13/V4)."""
+    rep, out = _run(tmp_path, _prose_before_table(clean, prose))
+    assert out["tables"] == base
+    assert _rules(rep, ("error", "warning")) == []
+
+
+def test_prose_row_label_in_crawler_text(tmp_path):
+    """The same on a crawler's one-line dump: the glued table 二 is reported as glued (T4), the
+    rows named in the sentence are not read from it, and no cell gets a value it does not have."""
+    text = _one_line(_prose_before_table(CLEAN19, PROSE19), "一、总体情况", "五、存在的主要问题")
+    rep, out = _run(tmp_path, text)
+    assert not [f for f in rep.findings if f.rule == "T6"]
+    for rid, cols in out["tables"]["disclosure"].items():
+        for c, v in cols.items():
+            assert v == BASE19["disclosure"][rid][c], (rid, c, v)

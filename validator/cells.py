@@ -103,7 +103,8 @@ def is_label_junk(s: str) -> bool:
 
 # In running text a number directly followed by one of these is prose ("2024年", "12件"), not a cell.
 _PROSE_UNIT = "年月日号时分秒件条个项次%％人家份名宗起期届类万亿元天"
-_TEXT_TOKEN = re.compile(rf"(?<![\d.,])({_NUM})(?![\d])(?!\s*[.．、]\s*[\u4e00-\u9fff“])(\s*[{_PROSE_UNIT}])?|(?:(?<=\s)|^)([/／—\-–]{{1,2}}|无)(?=\s|$)")
+# A minus sign right after a digit starts the next (negative) cell: "2-1" is 2 | -1 (本年增/减).
+_TEXT_TOKEN = re.compile(rf"(?:(?<![\d.,])|(?<=\d)(?=[\-−]\d))({_NUM})(?![\d])(?!\s*[.．、]\s*[\u4e00-\u9fff“])(\s*[{_PROSE_UNIT}])?|(?:(?<=\s)|^)([/／—\-–]{{1,2}}|无)(?=\s|$)")
 
 
 def cells_from_structured(text: str, base: int) -> list[Cell]:

@@ -74,6 +74,7 @@ def _occurrences(flat: Flat, spec: TableSpec, start: int, end: int) -> list[_Occ
                     s = lo + pm.start()
             occs.append(_Occ(i, s, e, 1.0))
     occs.sort(key=lambda o: (o.start, o.row))
+    m_end = {id(o): o.end for o in occs}
     for o in occs:
         # Stretch the label to the end of its wording: up to a digit, a cell/line break or the
         # next label of another row.
@@ -82,12 +83,35 @@ def _occurrences(flat: Flat, spec: TableSpec, start: int, end: int) -> list[_Occ
         while j < nxt and j < end and not text[j].isdigit() and text[j] not in "\t\n/—／":
             j += 1
         o.end = j
+        if not flat.is_structured(o.start) and _in_prose(text, o.start, m_end[id(o)], j, spec.rows[o.row].label):
+            o.score = -1.0
+            continue
         after = text[j:min(nxt, j + 40)].lstrip(" \t")
         if after[:1].isdigit() or after[:1] in "/—／-－" or (after[:1] == "\n" and _has_values(after)):
             o.score += 2
         elif text[j:j + 1] == "\t":
             o.score += 1
-    return occs
+    # A row's words inside a sentence ("…涵盖政策及规范性文件类8条，…") are prose, not the table's row.
+    return [o for o in occs if o.score >= 0]
+
+
+_PAREN = re.compile(r"[（(][^（()）\n\t]*[)）]")
+_SENTENCE = re.compile(r"[，。；！？,;]")
+_PROSE_NUMBER = re.compile(r"[ \u3000]*\d[\d,.]*[ \u3000]*[年月日件条个项次篇人家份名宗起万元笔]+[ \u3000]*[，。；,;、]")
+
+
+def _bare(s: str) -> str:
+    return re.sub(r"[^\u4e00-\u9fff]", "", s)
+
+
+def _in_prose(text: str, start: int, key_end: int, label_end: int, official: str) -> bool:
+    """In running text: the label's wording runs on into a sentence (punctuation before any value,
+    where the wording is not the row's own label, notes in brackets aside), or its first number is
+    a counted quantity followed by sentence punctuation."""
+    wording = text[start:label_end]
+    if _SENTENCE.search(_PAREN.sub("", text[key_end:label_end])) and _bare(wording) not in _bare(official):
+        return True
+    return bool(_PROSE_NUMBER.match(text, label_end))
 
 
 def _has_values(s: str) -> bool:
