@@ -127,3 +127,40 @@ def test_prose_row_label_in_crawler_text(tmp_path):
     for rid, cols in out["tables"]["disclosure"].items():
         for c, v in cols.items():
             assert v == BASE19["disclosure"][rid][c], (rid, c, v)
+
+
+# 3. A provincial variant: a 信息处理费 table right after table 四 --------------------------------
+
+FEE_SECTION = ("五、政府信息公开收费及减免情况\n\n"
+               "信息处理费收费情况\t收费依据\t收费金额（元）\t减免金额（元）\t减免件数\n"
+               "按件计收\t《政府信息公开信息处理费管理办法》\t300\t100\t2\n"
+               "按量计收\t《政府信息公开信息处理费管理办法》\t0\t0\t0\n\n"
+               "本年度共收取信息处理费300元，减免2件。\n\n")
+T4_ROW = "\t".join("3 0 0 0 3 1 0 0 1 2 1 0 0 0 1".split())
+
+
+def _fee_variant(zeros: bool) -> str:
+    """Section 五 about fees with its own table, problems in 六, other matters in 七."""
+    text = CLEAN21.replace("\n五、存在的主要问题及改进情况", "\n" + FEE_SECTION + "六、存在的主要问题及改进情况")
+    text = text.replace("\n六、其他需要报告的事项", "\n七、其他需要报告的事项")
+    if zeros:
+        assert T4_ROW in text
+        text = text.replace(T4_ROW, "\t".join("0" * 15)).replace("本年度因政府信息公开工作被提起行政诉讼3件。", "")
+    return text
+
+
+@pytest.mark.parametrize("zeros", [False, True])
+@pytest.mark.parametrize("crawler", [False, True])
+def test_fee_table_after_table_four(tmp_path, zeros, crawler):
+    """Table 四 keeps its 15 values (before: the fee table's numbers ran into it and its zeros became
+    unsplittable, T4). The renumbered sections are warnings (S3), nothing else."""
+    text = _fee_variant(zeros)
+    if crawler:
+        text = _one_line(text, "四、政府信息公开行政复议", "六、存在的主要问题及改进情况\n")
+    rep, out = _run(tmp_path, text)
+    want = {c: 0 for c in BASE21["appeals"]["count"]} if zeros else BASE21["appeals"]["count"]
+    assert out["tables"]["appeals"]["count"] == want
+    assert out["tables"]["applications"] == BASE21["applications"]
+    assert _rules(rep, ("error",)) == []
+    assert not [f for f in rep.findings if f.table == "appeals" and f.rule != "T5"]
+    assert {f.rule for f in rep.findings if f.category == "missing_section"} == {"S3"}

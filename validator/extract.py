@@ -420,7 +420,22 @@ def _place_orphans(table: TableResult, strays: list[Cell]):
             table.notes.append(("_orphan", {"row": rid, "column": col, "raw": cell.raw}))
 
 
+def _cut_at_end(flat: Flat, spec: TableSpec, start: int, end: int) -> int:
+    """Another table right after this one (a 信息处理费 table after table 四) ends it: the first
+    `end` match after the table's own header and a number."""
+    if spec.header is None or spec.end is None:
+        return end
+    h = spec.header.search(flat.text, start, end)
+    if not h:
+        return end
+    for m in spec.end.finditer(flat.text, h.end(), end):
+        if re.search(r"\d", flat.text[h.end():m.start()]):
+            return m.start()
+    return end
+
+
 def extract_single_row(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int, end: int) -> TableResult:
+    end = _cut_at_end(flat, spec, start, end)
     table = TableResult(spec.id, spec, start=start, end=end)
     row = spec.rows[0]
     cols = list(row.columns)
