@@ -164,3 +164,20 @@ def test_fee_table_after_table_four(tmp_path, zeros, crawler):
     assert _rules(rep, ("error",)) == []
     assert not [f for f in rep.findings if f.table == "appeals" and f.rule != "T5"]
     assert {f.rule for f in rep.findings if f.category == "missing_section"} == {"S3"}
+
+
+# 4. Heading variants ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("new", ["六、需要说明的其他事项与附表", "六、其他需要说明的事项", "六、需要报告的其他事项"])
+@pytest.mark.parametrize("crawler", [False, True])
+def test_section_six_heading_variants(tmp_path, new, crawler):
+    """Accepted as section 六 by its own words (before: S4 in a text file; S1, an error, in crawler
+    text where the heading does not stand on a line of its own)."""
+    text = CLEAN21.replace("六、其他需要报告的事项", new)
+    if crawler:
+        text = _one_line(text, "五、存在的主要问题及改进情况\n", "青禾县人民政府办公室\n2025年")
+    rep, out = _run(tmp_path, text)
+    other = next(s for s in rep.sections if s.id == "other")
+    assert other.found and not other.renamed and other.found_title.startswith(new[2:])
+    assert [f.rule for f in rep.findings if f.category == "missing_section"] == []
+    assert rep.exit_code == 0
