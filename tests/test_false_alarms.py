@@ -181,3 +181,51 @@ def test_section_six_heading_variants(tmp_path, new, crawler):
     assert other.found and not other.renamed and other.found_title.startswith(new[2:])
     assert [f.rule for f in rep.findings if f.category == "missing_section"] == []
     assert rep.exit_code == 0
+
+
+# 5. S1 (section missing) only when its content is missing too; otherwise S2 ---------------------
+
+def _no_table_two_header(text: str) -> str:
+    text = text.replace("二、主动公开政府信息情况\n", "")
+    text = re.sub(r"第二十条第（[一五六八]）项\t*\n", "", text)
+    return re.sub(r"信息内容\t[^\n]*\n", "", text)
+
+
+def _no_table_three_start(text: str) -> str:
+    """Heading 三, the table's header and its first two rows lost (a truncated page)."""
+    return text[:text.index("三、收到和处理政府信息公开申请情况")] + text[text.index("三、本年度办理结果"):]
+
+
+def _problems_reworded(text: str) -> str:
+    a, b = text.index("五、存在的主要问题及改进情况"), text.index("六、其他需要报告的事项")
+    return text[:a] + ("2024年，我县政务公开工作仍有不足：部分乡镇和部门的公开栏目更新不够及时，政策解读以文字为主。"
+                       "下一步，县政府将建立栏目更新提醒机制，按月通报更新情况，推广图解和问答等解读形式。\n\n") + text[b:]
+
+
+@pytest.mark.parametrize("edit,section,errors", [
+    (_no_table_two_header, "disclosure", ["S2"]),
+    (_no_table_three_start, "applications", ["S2", "T2"]),
+    (lambda t: t.replace("一、总体情况\n", ""), "overview", ["S2"]),
+    (_problems_reworded, "problems", ["S2"]),
+])
+@pytest.mark.parametrize("crawler", [False, True])
+def test_heading_missing_content_present_is_s2(tmp_path, edit, section, errors, crawler):
+    text = edit(CLEAN21)
+    if crawler:
+        text = _one_line(text, "2024年，青禾县人民政府把政务公开", "青禾县人民政府办公室\n2025年")
+    rep, out = _run(tmp_path, text)
+    missing = [f for f in rep.findings if f.category == "missing_section"]
+    assert [f.rule for f in missing] == ["S2"], [f.message for f in missing]
+    assert f"第{next(s.number for s in rep.sections if s.id == section)}部分" in missing[0].message
+    if not crawler:
+        assert _rules(rep) == errors
+        if section == "disclosure":
+            assert out["tables"]["disclosure"] == BASE21["disclosure"]
+
+
+def test_section_really_missing_is_still_s1(tmp_path):
+    a, b = CLEAN21.index("五、存在的主要问题及改进情况"), CLEAN21.index("六、其他需要报告的事项")
+    rep, _ = _run(tmp_path, CLEAN21[:a] + CLEAN21[b:])
+    assert [f.rule for f in rep.findings if f.category == "missing_section"] == ["S1"]
+    rep, _ = _run(tmp_path, CLEAN21[:CLEAN21.index("一、总体情况")] + CLEAN21[CLEAN21.index("二、主动公开政府信息情况"):])
+    assert [f.rule for f in rep.findings if f.category == "missing_section"] == ["S1"]

@@ -114,6 +114,11 @@ def _in_prose(text: str, start: int, key_end: int, label_end: int, official: str
     return bool(_PROSE_NUMBER.match(text, label_end))
 
 
+def first_row(flat: Flat, spec: TableSpec, start: int, end: int) -> int:
+    """Where a table without its heading and header starts: its first row label followed by values."""
+    return min((o.start for o in _occurrences(flat, spec, start, end) if o.score >= 3), default=-1)
+
+
 def _has_values(s: str) -> bool:
     first = s.strip("\n").split("\n", 1)[0]
     return bool(first) and bool(re.match(r"[\d/—]", first.strip()))
@@ -463,5 +468,9 @@ def extract_single_row(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int,
                " ".join(raws), first, structured, fmt)
     if res is not None:
         table.rows[row.id] = res
+    # The table ends with its last value read, not at the next heading: what follows is prose.
+    last = max([first] + [t.pos + len(t.raw) for t in toks[: len(cols)] if t.pos >= 0])
+    eol = flat.text.find("\n", last)
+    table.end = min(eol if structured and eol >= 0 else last, end)
     _convert_units(table)
     return table

@@ -161,6 +161,7 @@ def common() -> dict:
     d = _load(RULES_DIR / "common.yaml")
     for s in d["sections"]:
         s["regex"] = _compile(s["match"])
+        s["evidence_regex"] = _compile(s["evidence"]) if s.get("evidence") else None
     d["blank_set"] = {norm(b) for b in d["blank_markers"]}
     # Every other non-format rules file contributes its rule catalogue entries (first one wins).
     for p in sorted(RULES_DIR.glob("*.yaml")):
