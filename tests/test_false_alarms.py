@@ -229,3 +229,77 @@ def test_section_really_missing_is_still_s1(tmp_path):
     assert [f.rule for f in rep.findings if f.category == "missing_section"] == ["S1"]
     rep, _ = _run(tmp_path, CLEAN21[:CLEAN21.index("一、总体情况")] + CLEAN21[CLEAN21.index("二、主动公开政府信息情况"):])
     assert [f.rule for f in rep.findings if f.category == "missing_section"] == ["S1"]
+
+
+# 6. No repair values built on unreadable cells -------------------------------------------------
+
+_T3ROW = re.compile(r"^(?P<label>[^\t\n]*[\u4e00-\u9fff][^\t\n]*)\t(?P<vals>(?:[^\t\n]*\t){6}[^\t\n]*)$", re.M)
+
+
+def _numbered_t3(sep: str = "\t", glue: bool = False, drop_in: str | None = None) -> str:
+    """Table 三 with a row-number column (1, 2, 3 …) in front of each row's values, as a text-box
+    layout comes out of a converter. drop_in: the label of a row that also lost one value."""
+    a, b = CLEAN21.index("一、本年新收"), CLEAN21.index("四、政府信息公开行政复议")
+    n = iter(range(1, 100))
+
+    def number(m):
+        vals = m["vals"].split("\t")
+        if drop_in and m["label"].endswith(drop_in):
+            vals = vals[:2] + vals[3:]
+        if glue:  # the crawler keeps a space after the row number only
+            return m["label"] + str(next(n)) + " " + "".join(vals)
+        return m["label"] + sep + str(next(n)) + sep + sep.join(vals)
+    body = _T3ROW.sub(number, CLEAN21[a:b])
+    if glue:
+        body = re.sub(r"[\t\n]", "", body)
+    return CLEAN21[:a] + body + "\n" + CLEAN21[b:]
+
+
+@pytest.mark.parametrize("sep", ["\t", " "])
+def test_row_numbers_are_not_values(tmp_path, sep):
+    """Before: 25 T3 errors (8 values for 7 columns). The row numbers are recognised (T14)."""
+    rep, out = _run(tmp_path, _numbered_t3(sep))
+    assert out["tables"] == BASE21
+    assert [(f.rule, f.severity) for f in rep.findings] == [("T14", "warning")]
+
+
+def test_row_numbers_and_a_lost_cell_give_no_repair(tmp_path):
+    """A row that lost a cell and carries its row number has as many numbers as columns: read as
+    values they are shifted by one column and every relation of the row fails, with "fixes" such as
+    应为 19（现为 4）. The row is reported short (T3) and no relation or repair is built on it."""
+    rep, out = _run(tmp_path, _numbered_t3("\t", drop_in="（一）予以公开"))
+    assert [f.rule for f in rep.findings if f.severity == "error"] == ["T3"]
+    assert not [f for f in rep.findings if f.category == "arithmetic"]
+    got = out["tables"]["applications"]
+    for rid, cols in got.items():
+        for c, v in cols.items():
+            assert v == BASE21["applications"][rid][c], (rid, c, v)
+    assert set(out["unreadable_cells"]) >= {"applications.granted.research"}
+
+
+def test_glued_row_numbers_give_no_arithmetic(tmp_path):
+    """Crawler text with the row numbers glued to the digits: before, "3.要求提供公开出版物18 0000011"
+    was cut into 18|0|0|0|0|0|11 and R3 failed with two RALT "fixes". A cut that satisfies no
+    relation of its row is not trusted: the table is reported unreadable (T4), nothing is computed
+    on it, and no cell is given a value it does not have."""
+    text = _numbered_t3(glue=True)
+    assert "3.要求提供公开出版物18 0000011" in text
+    rep, out = _run(tmp_path, text)
+    assert "T4" in [f.rule for f in rep.findings if f.table == "applications"]
+    assert not [f for f in rep.findings if f.category in ("arithmetic", "text_mismatch")]
+    for rid, cols in out["tables"].get("applications", {}).items():
+        for c, v in cols.items():
+            assert v == BASE21["applications"][rid][c], (rid, c, v)
+
+
+def test_broken_table_gives_relations_but_no_repair_values(tmp_path):
+    """A real error in a table that is also damaged elsewhere (a stray row of values): the failing
+    relation is reported, but no 应为 … value is proposed from a table we could not read whole."""
+    text = CLEAN21.replace("2.重复申请\t2\t0\t0\t0\t0\t0\t2", "2.重复申请\t2\t0\t0\t0\t0\t0\t2\n\t5\t0\t0\t0\t0\t0\t5")
+    text = text.replace("（七）总计\t40\t10", "（七）总计\t41\t10")
+    rep, _ = _run(tmp_path, text)
+    assert "T10" in [f.rule for f in rep.findings]
+    arith = [f.rule for f in rep.findings if f.category == "arithmetic"]
+    assert arith and not {"RFIX", "RALT"} & set(arith)
+    clean, _ = _run(tmp_path, CLEAN21.replace("（七）总计\t40\t10", "（七）总计\t41\t10"))
+    assert "RFIX" in [f.rule for f in clean.findings]

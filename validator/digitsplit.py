@@ -60,13 +60,17 @@ def candidate_splits(chunks: list[str], k: int) -> list[list[str]]:
 
 
 def resolve(chunks: list[str], k: int, accept: Callable[[list[float]], bool]):
-    """Returns (values, used_arithmetic): values[i] is a number or None when undetermined."""
+    """Returns (values, used_arithmetic): values[i] is a number or None when undetermined. When
+    digits had to be cut and no cut satisfies the row's own relations, the cut is not to be trusted
+    (a row number read as a value, a lost cell): every value is None."""
     from validator.cells import to_number
 
     cands = [[to_number(x) for x in c] for c in candidate_splits(chunks, k)]
     if not cands:
         return [None] * k, False
     kept = [c for c in cands if accept(c)]
+    if not kept and len(chunks) < k:
+        return [None] * k, False
     used = bool(kept) and len(kept) < len(cands)
     pool = kept or cands
     values = []
@@ -74,3 +78,4 @@ def resolve(chunks: list[str], k: int, accept: Callable[[list[float]], bool]):
         vals = {c[i] for c in pool}
         values.append(vals.pop() if len(vals) == 1 else None)
     return values, used
+

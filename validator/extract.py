@@ -289,11 +289,14 @@ def extract_labelled(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int, e
     labelled_empty: set[int] = set()
     strays: list[Cell] = []
     last_end = chain[0].end
+    gaps = []
     for n, o in enumerate(chain):
-        row = spec.rows[o.row]
-        cols = _row_columns(row, spec, extra_cols)
+        cols = _row_columns(spec.rows[o.row], spec, extra_cols)
         b = chain[n + 1].start if n + 1 < len(chain) else end
-        gap = _read_gap(flat, o.end, b, len(cols))
+        gaps.append((cols, _read_gap(flat, o.end, b, len(cols))))
+    _strip_row_numbers(table, gaps)
+    for o, (cols, gap) in zip(chain, gaps, strict=True):
+        row = spec.rows[o.row]
         if gap.own:
             res = _fit(table, row.id, cols, gap.own, gap.own_raw, o.start, flat.is_structured(o.end), fmt)
             if res is not None:
@@ -313,6 +316,33 @@ def extract_labelled(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int, e
     _duplicates(flat, table, spec, occs, chain)
     _convert_units(table)
     return table
+
+
+def _strip_row_numbers(table: TableResult, gaps: list) -> None:
+    """A column of row numbers (1, 2, 3 … of a text-box layout) read as every row's first value: when
+    the first values of most rows run on by one from row to row, they are row numbers, not cells.
+    They are taken out (T14), and a row that is then short is reported as such (T3), never read
+    shifted by one column."""
+    rows = [(cols, g) for cols, g in gaps if g.own]  # rows with values (group labels have none)
+    firsts = [(n, g.own[0].value) for n, (cols, g) in enumerate(rows)
+              if g.own[0].status == "ok" and isinstance(g.own[0].value, int)
+              and len(cols) <= len(g.own) <= len(cols) + 1]
+    if len(rows) < 5 or not firsts:
+        return
+    offsets: dict[int, int] = {}
+    for n, v in firsts:
+        offsets[v - n] = offsets.get(v - n, 0) + 1
+    off, count = max(offsets.items(), key=lambda kv: kv[1])
+    wide = sum(1 for cols, g in rows if len(g.own) == len(cols) + 1)
+    if count < max(5, 0.8 * len(rows)) or wide < count / 2:
+        return
+    numbers = []
+    for n, (_cols, g) in enumerate(rows):
+        if g.own[0].status == "ok" and g.own[0].value == n + off:
+            numbers.append(g.own[0].raw.strip())
+            g.own = g.own[1:]
+            g.own_raw = g.own_raw.split(None, 1)[1] if " " in g.own_raw or "\t" in g.own_raw else ""
+    table.notes.append(("T14", {"raw": " ".join(numbers[:4]) + " …", "count": len(numbers)}))
 
 
 def _convert_units(table: TableResult) -> None:
