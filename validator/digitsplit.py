@@ -78,4 +78,3 @@ def resolve(chunks: list[str], k: int, accept: Callable[[list[float]], bool]):
         vals = {c[i] for c in pool}
         values.append(vals.pop() if len(vals) == 1 else None)
     return values, used
-
