@@ -11,14 +11,14 @@ from validator.crossyear import cross_year_findings
 from validator.deadline import deadline_findings
 from validator.detect import detect_format, fallback_format
 from validator.document import Document
-from validator.extract import TableResult, extract_labelled, extract_single_row
+from validator.extract import TableResult, extract_labelled, extract_single_row, first_row
 from validator.findings import Finding, make
 from validator.flat import Flat, flatten
 from validator.grid_checks import misaligned_headers
 from validator.identify import identify, is_pre_2019, looks_like_report
 from validator.ingest import ReadError, read_document
 from validator.prose import prose_findings
-from validator.rules import FormatSpec, formats, rules_version
+from validator.rules import FormatSpec, common, formats, rules_version
 from validator.schema import validate_all
 from validator.sections import SectionHit, find_renamed, find_sections
 from validator.table_checks import arithmetic_findings, table_findings
@@ -76,13 +76,6 @@ def check_path(path: str | Path, lang: str = "zh", options: Options | None = Non
         else:
             rep.findings += cross_year_findings(rep, prev, lang)
     return rep
-
-
-_SECTION_EVIDENCE = {
-    "overview": None,
-    "problems": re.compile(r"存在(?:的)?(?:主要)?问题|主要问题|问题及改进|改进情况|改进措施|下一步(?:工作)?(?:打算|计划|措施)"),
-    "other": re.compile(r"信息处理费|其他需要报告|其他事项"),
-}
 
 
 def check_document(doc: Document, lang: str = "zh", options: Options | None = None) -> Report:
@@ -188,9 +181,13 @@ def extract_tables(flat: Flat, fmt: FormatSpec, sections: list[SectionHit]) -> d
     t2_start = heading("disclosure")
     if t2_start < 0:
         t2_start = _first(t2s.start, text)
+    if t2_start < 0:  # no heading, no header: the first row of the table
+        t2_start = first_row(flat, t2s, 0, max(_first(t3s.start, text), heading("applications"), 0) or len(text))
     t3_start = heading("applications", max(t2_start, -1))
     if t3_start < 0:
         t3_start = _first(t3s.start, text, max(t2_start + 1, 0))
+    if t3_start < 0:
+        t3_start = first_row(flat, t3s, max(t2_start + 1, 0), heading("appeals", t2_start) if heading("appeals", t2_start) > 0 else len(text))
     ends = [p for p in (heading("appeals", t3_start), heading("problems", t3_start), heading("other", t3_start)) if p > 0]
     t3_end = min(ends) if ends else len(text)
     out: dict[str, TableResult] = {}
@@ -249,10 +246,16 @@ def section_findings(flat: Flat, sections: list[SectionHit], tables: dict[str, T
                 out.append(make("S3", lang, f, location=s.location))
             continue
         evidence = None
+        rx = next(c["evidence_regex"] for c in common()["sections"] if c["id"] == s.id)
         if s.id in table_of and tables.get(table_of[s.id]) and tables[table_of[s.id]].found:
             evidence = ("表" + tables[s.id].spec.number) if lang != "en" else f"table {tables[s.id].spec.number}"
-        elif s.id in ("problems", "other"):
-            m = _SECTION_EVIDENCE[s.id].search(flat.text, last_table_end)
+        elif rx is not None:
+            # 一: before the next section or table; 五, 六: after the last table, before the next section.
+            lo = 0 if s.id == "overview" else max([last_table_end] + [x.pos for x in sections[:sections.index(s)] if x.found])
+            nxt = [x.pos for x in sections[sections.index(s) + 1:] if x.found and x.pos > lo]
+            if s.id == "overview":
+                nxt += [t.start for t in tables.values() if t.found]
+            m = rx.search(flat.text, lo, min(nxt) if nxt else len(flat.text))
             if m:
                 evidence = f"「{m.group(0)}」"
                 s.heading_missing_but_content = m.group(0)

@@ -14,15 +14,19 @@ _LIMIT = 200_000
 def _parts(chunk: str, k: int):
     """All ways to cut `chunk` into k numbers with no leading zeros."""
     if k == 1:
-        if chunk == "0" or not chunk.startswith("0") or re.fullmatch(r"0\.\d+", chunk):
+        if not re.search(r"\d", chunk):
+            return
+        body = chunk.lstrip("+-−")  # a sign only on the first cell: "-3240" is -3 | 240 …
+        if body == "0" or not body.startswith("0") or re.fullmatch(r"0\.\d+", body):
             if chunk.count(".") <= 1 and not chunk.startswith(".") and not chunk.endswith("."):
                 yield [chunk]
         return
     for i in range(1, len(chunk) - k + 2):
         head = chunk[:i]
-        if head.endswith(".") or head.startswith("."):
+        if head.endswith(".") or head.startswith(".") or not re.search(r"\d", head):
             continue
-        if len(head) > 1 and head.startswith("0") and not head.startswith("0."):
+        body = head.lstrip("+-−")
+        if len(body) > 1 and body.startswith("0") and not body.startswith("0."):
             continue
         for rest in _parts(chunk[i:], k - 1):
             yield [head, *rest]
@@ -56,13 +60,17 @@ def candidate_splits(chunks: list[str], k: int) -> list[list[str]]:
 
 
 def resolve(chunks: list[str], k: int, accept: Callable[[list[float]], bool]):
-    """Returns (values, used_arithmetic): values[i] is a number or None when undetermined."""
+    """Returns (values, used_arithmetic): values[i] is a number or None when undetermined. When
+    digits had to be cut and no cut satisfies the row's own relations, the cut is not to be trusted
+    (a row number read as a value, a lost cell): every value is None."""
     from validator.cells import to_number
 
     cands = [[to_number(x) for x in c] for c in candidate_splits(chunks, k)]
     if not cands:
         return [None] * k, False
     kept = [c for c in cands if accept(c)]
+    if not kept and len(chunks) < k:
+        return [None] * k, False
     used = bool(kept) and len(kept) < len(cands)
     pool = kept or cands
     values = []

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from validator import digitsplit
-from validator.cells import Cell, cells_from_running_text, cells_from_structured
+from validator.cells import Cell, cells_from_running_text, cells_from_structured, convert_to_column
 from validator.flat import Flat
 from validator.relations import row_constraints
 from validator.rules import FormatSpec, TableSpec
@@ -74,6 +74,7 @@ def _occurrences(flat: Flat, spec: TableSpec, start: int, end: int) -> list[_Occ
                     s = lo + pm.start()
             occs.append(_Occ(i, s, e, 1.0))
     occs.sort(key=lambda o: (o.start, o.row))
+    m_end = {id(o): o.end for o in occs}
     for o in occs:
         # Stretch the label to the end of its wording: up to a digit, a cell/line break or the
         # next label of another row.
@@ -82,12 +83,40 @@ def _occurrences(flat: Flat, spec: TableSpec, start: int, end: int) -> list[_Occ
         while j < nxt and j < end and not text[j].isdigit() and text[j] not in "\t\n/—／":
             j += 1
         o.end = j
+        if not flat.is_structured(o.start) and _in_prose(text, o.start, m_end[id(o)], j, spec.rows[o.row].label):
+            o.score = -1.0
+            continue
         after = text[j:min(nxt, j + 40)].lstrip(" \t")
         if after[:1].isdigit() or after[:1] in "/—／-－" or (after[:1] == "\n" and _has_values(after)):
             o.score += 2
         elif text[j:j + 1] == "\t":
             o.score += 1
-    return occs
+    # A row's words inside a sentence ("…涵盖政策及规范性文件类8条，…") are prose, not the table's row.
+    return [o for o in occs if o.score >= 0]
+
+
+_PAREN = re.compile(r"[（(][^（()）\n\t]*[)）]")
+_SENTENCE = re.compile(r"[，。；！？,;]")
+_PROSE_NUMBER = re.compile(r"[ \u3000]*\d[\d,.]*[ \u3000]*[年月日件条个项次篇人家份名宗起万元笔]+[ \u3000]*[，。；,;、]")
+
+
+def _bare(s: str) -> str:
+    return re.sub(r"[^\u4e00-\u9fff]", "", s)
+
+
+def _in_prose(text: str, start: int, key_end: int, label_end: int, official: str) -> bool:
+    """In running text: the label's wording runs on into a sentence (punctuation before any value,
+    where the wording is not the row's own label, notes in brackets aside), or its first number is
+    a counted quantity followed by sentence punctuation."""
+    wording = text[start:label_end]
+    if _SENTENCE.search(_PAREN.sub("", text[key_end:label_end])) and _bare(wording) not in _bare(official):
+        return True
+    return bool(_PROSE_NUMBER.match(text, label_end))
+
+
+def first_row(flat: Flat, spec: TableSpec, start: int, end: int) -> int:
+    """Where a table without its heading and header starts: its first row label followed by values."""
+    return min((o.start for o in _occurrences(flat, spec, start, end) if o.score >= 3), default=-1)
 
 
 def _has_values(s: str) -> bool:
@@ -263,11 +292,14 @@ def extract_labelled(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int, e
     labelled_empty: set[int] = set()
     strays: list[Cell] = []
     last_end = chain[0].end
+    gaps = []
     for n, o in enumerate(chain):
-        row = spec.rows[o.row]
-        cols = _row_columns(row, spec, extra_cols)
+        cols = _row_columns(spec.rows[o.row], spec, extra_cols)
         b = chain[n + 1].start if n + 1 < len(chain) else end
-        gap = _read_gap(flat, o.end, b, len(cols))
+        gaps.append((cols, _read_gap(flat, o.end, b, len(cols))))
+    _strip_row_numbers(table, gaps)
+    for o, (cols, gap) in zip(chain, gaps, strict=True):
+        row = spec.rows[o.row]
         if gap.own:
             res = _fit(table, row.id, cols, gap.own, gap.own_raw, o.start, flat.is_structured(o.end), fmt)
             if res is not None:
@@ -285,7 +317,42 @@ def extract_labelled(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int, e
         _place_orphans(table, strays)
     _foreign_headers(flat, table, spec, chain[0].start, table.end)
     _duplicates(flat, table, spec, occs, chain)
+    _convert_units(table)
     return table
+
+
+def _strip_row_numbers(table: TableResult, gaps: list) -> None:
+    """A column of row numbers (1, 2, 3 … of a text-box layout) read as every row's first value: when
+    the first values of most rows run on by one from row to row, they are row numbers, not cells.
+    They are taken out (T14), and a row that is then short is reported as such (T3), never read
+    shifted by one column."""
+    rows = [(cols, g) for cols, g in gaps if g.own]  # rows with values (group labels have none)
+    firsts = [(n, g.own[0].value) for n, (cols, g) in enumerate(rows)
+              if g.own[0].status == "ok" and isinstance(g.own[0].value, int)
+              and len(cols) <= len(g.own) <= len(cols) + 1]
+    if len(rows) < 5 or not firsts:
+        return
+    offsets: dict[int, int] = {}
+    for n, v in firsts:
+        offsets[v - n] = offsets.get(v - n, 0) + 1
+    off, count = max(offsets.items(), key=lambda kv: kv[1])
+    wide = sum(1 for cols, g in rows if len(g.own) == len(cols) + 1)
+    if count < max(5, 0.8 * len(rows)) or wide < count / 2:
+        return
+    numbers = []
+    for n, (_cols, g) in enumerate(rows):
+        if g.own[0].status == "ok" and g.own[0].value == n + off:
+            numbers.append(g.own[0].raw.strip())
+            g.own = g.own[1:]
+            g.own_raw = g.own_raw.split(None, 1)[1] if " " in g.own_raw or "\t" in g.own_raw else ""
+    table.notes.append(("T14", {"raw": " ".join(numbers[:4]) + " …", "count": len(numbers)}))
+
+
+def _convert_units(table: TableResult) -> None:
+    """Values printed with a unit, in their column's unit (元 → 万元; count words dropped)."""
+    for r in table.rows.values():
+        for cid, cell in r.cells.items():
+            convert_to_column(cell, table.spec.columns.get(cid, {}))
 
 
 def _duplicates(flat: Flat, table: TableResult, spec: TableSpec, occs: list[_Occ], chain: list[_Occ]):
@@ -391,7 +458,22 @@ def _place_orphans(table: TableResult, strays: list[Cell]):
             table.notes.append(("_orphan", {"row": rid, "column": col, "raw": cell.raw}))
 
 
+def _cut_at_end(flat: Flat, spec: TableSpec, start: int, end: int) -> int:
+    """Another table right after this one (a 信息处理费 table after table 四) ends it: the first
+    `end` match after the table's own header and a number."""
+    if spec.header is None or spec.end is None:
+        return end
+    h = spec.header.search(flat.text, start, end)
+    if not h:
+        return end
+    for m in spec.end.finditer(flat.text, h.end(), end):
+        if re.search(r"\d", flat.text[h.end():m.start()]):
+            return m.start()
+    return end
+
+
 def extract_single_row(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int, end: int) -> TableResult:
+    end = _cut_at_end(flat, spec, start, end)
     table = TableResult(spec.id, spec, start=start, end=end)
     row = spec.rows[0]
     cols = list(row.columns)
@@ -419,4 +501,9 @@ def extract_single_row(flat: Flat, fmt: FormatSpec, spec: TableSpec, start: int,
                " ".join(raws), first, structured, fmt)
     if res is not None:
         table.rows[row.id] = res
+    # The table ends with its last value read, not at the next heading: what follows is prose.
+    last = max([first] + [t.pos + len(t.raw) for t in toks[: len(cols)] if t.pos >= 0])
+    eol = flat.text.find("\n", last)
+    table.end = min(eol if structured and eol >= 0 else last, end)
+    _convert_units(table)
     return table

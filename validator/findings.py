@@ -45,10 +45,13 @@ class Finding:
 
 def make(rule_id: str, lang: str, fields: dict | None = None, *, table=None, row=None, column=None,
          actual=None, expected=None, has_expected: bool = False, location=None, rule_key: str | None = None,
-         severity: str | None = None, **extra) -> Finding:
+         severity: str | None = None, variant: str | None = None, **extra) -> Finding:
     r = rule(rule_key or rule_id)
     fields = _Missing(fields or {})
-    text = r["en" if lang == "en" else "zh"].format_map(fields)
+    key = "en" if lang == "en" else "zh"
+    # A rule may word a special case differently (V6: a unit converted to the column's unit).
+    text = r.get(f"{key}_{variant}", r[key]) if variant else r[key]
+    text = text.format_map(fields)
     basis_key = r.get("basis")
     basis = common()["legal_basis"].get(basis_key) if basis_key in common()["legal_basis"] else None
     if basis_key == "fmt":

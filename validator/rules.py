@@ -43,6 +43,8 @@ class TableSpec:
     subtotals: dict[str, list[str]] = field(default_factory=dict)
     extra_columns: list[dict] = field(default_factory=list)
     ordered: bool = True
+    header: re.Pattern | None = None  # words of the table's own header
+    end: re.Pattern | None = None  # what may follow the table before the next heading
 
     def row(self, rid: str) -> RowSpec | None:
         return next((r for r in self.rows if r.id == rid), None)
@@ -97,6 +99,7 @@ def _table(tid: str, d: dict) -> TableSpec:
         rows=[_row(r, default_cols) for r in d["rows"]], single_row=d.get("single_row"),
         alternatives=d.get("alternatives") or [], subtotals=d.get("subtotals") or {},
         extra_columns=d.get("extra_columns") or [], ordered=d.get("ordered", True),
+        header=_compile(d["header"]) if d.get("header") else None, end=_compile(d["end"]) if d.get("end") else None,
     )
 
 
@@ -158,6 +161,7 @@ def common() -> dict:
     d = _load(RULES_DIR / "common.yaml")
     for s in d["sections"]:
         s["regex"] = _compile(s["match"])
+        s["evidence_regex"] = _compile(s["evidence"]) if s.get("evidence") else None
     d["blank_set"] = {norm(b) for b in d["blank_markers"]}
     # Every other non-format rules file contributes its rule catalogue entries (first one wins).
     for p in sorted(RULES_DIR.glob("*.yaml")):

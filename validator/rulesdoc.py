@@ -30,7 +30,9 @@ def render() -> str:
     out += ["", "## 规则目录 / Rule catalogue", "", "| id | category | severity | 说明 (zh) | text (en) | 依据 basis |", "|---|---|---|---|---|---|"]
     for rid, r in c["rules"].items():
         basis = c["legal_basis"].get(r.get("basis"), "格式文件 / the official format")
-        out.append(f"| {rid} | {r['category']} | {r['severity']} | {r['zh']} | {r['en']} | {basis} |")
+        zh = "<br>".join([r["zh"]] + [v for k, v in r.items() if k.startswith("zh_")])
+        en = "<br>".join([r["en"]] + [v for k, v in r.items() if k.startswith("en_")])
+        out.append(f"| {rid} | {r['category']} | {r['severity']} | {zh} | {en} | {basis} |")
     out += ["", "## 规则说明与示例 / What each rule checks, why, failing and passing examples", ""]
     for rid, r in c["rules"].items():
         if "fail" not in r:

@@ -9,9 +9,11 @@ from validator.flat import Flat
 from validator.rules import common
 
 _NUMERALS = "一二三四五六七八九十"
-# A heading: a Chinese numeral with 、 (not inside （）), up to 16 characters of wording before the
-# section's key phrase, no sentence punctuation in between.
-_HEAD = r"(?<![（(\u4e00-\u9fff])(?P<num>[一二三四五六七八九十]{{1,2}})\s*[、.．]\s*(?P<pre>[^\n\t。；，,：:]{{0,16}}?)(?P<key>{key})"
+# A heading: a Chinese numeral with 、 (not inside （）, not inside a word), up to 16 characters of
+# wording before the section's key phrase, no sentence punctuation in between. In crawler text the
+# last cell of a table runs into the next heading, also when that cell carries a unit
+# ("政府集中采购2832995元三、收到和处理…"): a number and its unit do not make the numeral part of a word.
+_HEAD = r"(?:{glued}|(?<![（(\u4e00-\u9fff]))(?P<num>[一二三四五六七八九十]{{1,2}})\s*[、.．]\s*(?P<pre>[^\n\t。；，,：:]{{0,16}}?)(?P<key>{key})"
 _UNNUMBERED = r"(?:^|\n)\s*(?:#+\s*)?(?:第[一二三四五六七八九十]+部分\s*)?(?P<pre>[^\n\t。；，,：:]{{0,8}}?)(?P<key>{key})[^\n\t。]{{0,12}}(?:\n|$)"
 
 
@@ -30,14 +32,21 @@ class SectionHit:
     head_end: int = -1  # end of the heading's key words
 
 
+def _glued() -> str:
+    cu = common()["cell_units"]
+    units = set(cu["count_words"]) | {u for conv in cu["convert"].values() for u in conv}
+    return "|".join(rf"(?<=\d{re.escape(u)})" for u in sorted(units, key=len, reverse=True))
+
+
 def find_sections(flat: Flat) -> list[SectionHit]:
     text = flat.text
+    glued = _glued()
     out: list[SectionHit] = []
     cursor = 0
     for spec in common()["sections"]:
         key = spec["regex"].pattern
         best = None
-        for m in re.finditer(_HEAD.format(key=key), text):
+        for m in re.finditer(_HEAD.format(key=key, glued=glued), text):
             if m.start() >= cursor:
                 best = m
                 break

@@ -93,6 +93,8 @@ def table_findings(flat: Flat, fmt: FormatSpec, table: TableResult, lang: str) -
         elif r == "T13":
             out.append(make("T13", lang, {**base, "row_label": row_label(f["row"]), "count": f["count"]}, table=tid,
                             row=f["row"], location=flat.location(f["pos"])))
+        elif r == "T14":
+            out.append(make("T14", lang, {**base, **f}, table=tid, location=_loc(flat, table)))
         elif r == "T11":
             out.append(make("T11", lang, {**base, "raw": f["raw"]}, table=tid, location=flat.location(f["pos"])))
         elif r == "_stray_row":
@@ -148,9 +150,13 @@ def _type_findings(flat, table, lang, base, row_label, col_label) -> list[Findin
     for rid, r in table.rows.items():
         for cid, cell in r.cells.items():
             if cell.status == "unit":
+                converted = cell.printed is not None
                 out.append(make("V6", lang, {**base, "row_label": row_label(rid), "column_label": col_label(cid),
-                                             "raw": cell.raw.strip(), "actual": cell.value},
-                                table=table.id, row=rid, column=cid, actual=cell.value, location=_loc(flat, table, rid, cid)))
+                                             "raw": cell.raw.strip(), "actual": cell.value,
+                                             "column_unit": table.spec.columns.get(cid, {}).get("unit", "")},
+                                table=table.id, row=rid, column=cid, actual=cell.value, location=_loc(flat, table, rid, cid),
+                                variant="converted" if converted else None,
+                                **({"printed": cell.raw.strip(), "printed_value": cell.printed} if converted else {})))
     return out
 
 
@@ -171,15 +177,22 @@ def arithmetic_findings(flat: Flat, fmt: FormatSpec, table: TableResult, lang: s
     base = _base(table, fmt)
     vals = _values(table)
     row_cols = {rid: list(r.cells) for rid, r in table.rows.items()}
+    # A row we could not read whole (cells unsplittable or unplaced, values missing) is not checked:
+    # its other values may be misread as well.
+    damaged = {r for r, _ in table.unknown} | {f["row"] for r, f in table.notes if r == "T3"}
     eqs = [e for e in equations(fmt, table.id, set(table.rows), table.columns, row_cols)
-           if all(c in vals for c in e.cells)]
+           if all(c in vals for c in e.cells) and not any(c[0] in damaged for c in e.cells)]
     if not eqs:
         return []
+    # A table we report as broken yields no repair values: they would rest on our reading of it.
+    broken = bool(damaged) or any(r in ("_stray_row", "T13", "T14") for r, _ in table.notes)
     signed = {c for c in vals if table.spec.columns.get(c[1], {}).get("type") == "signed"}
     all_violated = [e for e in eqs if abs(residual(e, vals)) > 1e-9]
     out: list[Finding] = []
     for comp in components(all_violated):
         fixes, violated = minimal_fixes(eqs, vals, signed=signed, targets=comp)
+        if broken:
+            fixes = []
         out += _component_findings(flat, table, lang, base, vals, fixes, violated, row_label, col_label)
     return out
 
