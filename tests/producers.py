@@ -1,4 +1,5 @@
-"""The same report as other producers make it: LibreOffice (HTML → PDF, HTML → DOCX → PDF),
+"""The same report as other producers make it: LibreOffice (HTML → PDF, HTML → DOCX → PDF, PDF →
+DOCX of text boxes),
 Ghostscript (pdfwrite, and the PostScript round trip that loses the fonts' Unicode maps),
 pdftocairo, a tesseract "searchable scan", and a PDF whose ToUnicode maps were damaged.
 
@@ -48,12 +49,19 @@ def libreoffice(src: Path, target: str, kind: str) -> Path:
     work.mkdir(exist_ok=True)
     profile = work / "profile"  # an own profile: a second soffice would wait on the user's one
     filt = {"pdf": "pdf:writer_pdf_Export", "docx": "docx:MS Word 2007 XML"}[target]
-    _run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", filt,
+    # A PDF opens in Draw unless Writer's PDF import is asked for: that one makes the text-box DOCX.
+    infilter = ["--infilter=writer_pdf_import"] if Path(src).suffix.lower() == ".pdf" else []
+    _run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", *infilter, "--convert-to", filt,
           "--outdir", str(work), str(src)], timeout=240)
     made = work / (Path(src).stem + "." + target)
     made.replace(out)
     shutil.rmtree(work, ignore_errors=True)
     return out
+
+
+def pdf_to_docx(src: Path) -> Path:
+    """A PDF "converted to Word" the way layout-keeping converters do: one text box per line."""
+    return libreoffice(src, "docx", "lo")
 
 
 def html_to_pdf(src: Path) -> Path:

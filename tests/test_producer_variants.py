@@ -237,3 +237,22 @@ def test_table_wider_than_the_page_is_read_as_far_as_printed():
     assert apps["denied_law_forbidden"]["natural_person"] is None  # blank in the report
     assert "applications.new.total" in out["unreadable_cells"]
     assert not [f for f in out["findings"] if f["rule"] in ("T2", "T3", "T6")]
+
+
+# --- a PDF "converted to Word": every line a text box at its page position --------------------
+
+@pytest.mark.parametrize("name", ["defect_single_wrong_cell.pdf", "clean_2021.pdf", "defect_blank_cells.pdf"])
+def test_pdf_made_into_text_box_docx_reads_like_the_pdf(name):
+    docx = producers.pdf_to_docx(SAMPLES / name)
+    assert read_document(docx).meta.get("layout") == "text_boxes"
+    _same_report(SAMPLES / name, docx)
+
+
+def test_corpus_pdfs_made_into_text_box_docx():
+    """The real PDFs as text-box DOCX: the same tables, the same real defects (洪泽 2023's table 四),
+    and no page number read into a row."""
+    need_shared()
+    for src in _corpus_pdfs():
+        a, b = _json(src), _json(producers.pdf_to_docx(src))
+        assert b["tables"] == a["tables"], src.name
+        assert _findings(b) == _findings(a), src.name

@@ -22,6 +22,7 @@ from lxml import etree
 
 from validator.document import Document, Line
 from validator.ingest import ReadError
+from validator.ingest.docx_frames import is_layout, read_layout
 from validator.ingest.html import clean_cell
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -58,6 +59,11 @@ def read_docx(path: Path) -> Document:
         meta = _core_props(_xml(zf, "docProps/core.xml"))
     body = body_root.find(f"{{{ns}}}body")
     doc = Document(path=str(path), input_format="docx", meta=meta)
+    if body is not None and is_layout(body, ns):
+        # Made from a PDF: text boxes at page positions, not paragraphs and tables.
+        doc.lines = read_layout(body, ns)
+        doc.meta["layout"] = "text_boxes"
+        return doc
     walker = _Walker(ns, numbering)
     if body is not None:
         walker.block(body)

@@ -168,8 +168,9 @@ def _markers() -> Markers:
     from validator.rules import common
 
     sections = {s["id"]: re.compile(norm_pattern(s["match"])) for s in common()["sections"]}
+    labels = frozenset(label.split("/")[-1] for cols in _column_specs().values() for _, label in cols)
     return Markers(open=[sections["applications"], sections["appeals"]], close=list(sections.values()),
-                   blanks=frozenset(common()["blank_markers"]))
+                   blanks=frozenset(common()["blank_markers"]), labels=labels)
 
 
 def _edge_lines(lines: list[TextLine], pieces: list[Piece], height: float) -> list[int]:

@@ -32,6 +32,7 @@ class Markers:
     open: list[re.Pattern]
     close: list[re.Pattern]
     blanks: frozenset[str]
+    labels: frozenset[str] = frozenset()  # the official column headings (总计, 结果维持, 自然人…)
 
 
 def _is_value(w: Word, blanks: frozenset[str]) -> bool:
@@ -83,13 +84,42 @@ def _bounds(cols: list[list[float]]) -> list[tuple[float, float]]:
     return out
 
 
-def _columns(header: list[TextLine], values: list[tuple[TextLine, int]]) -> list[tuple[float, float]] | None:
+def _header_columns(words: list[Word], labels: frozenset[str]) -> list[list[float]]:
+    """Header cells from the finest header words: overlapping words are one cell (`结果` over
+    `维持`); neighbours whose texts only together make an official heading (`总` `计`, spread by
+    justification) are one cell too."""
+    cells: list[list] = []  # x0, x1, words
+    for w in sorted(words, key=lambda w: w.x0):
+        if cells and w.x0 < cells[-1][1] - 0.5:
+            cells[-1][1] = max(cells[-1][1], w.x1)
+            cells[-1][2].append(w)
+        else:
+            cells.append([w.x0, w.x1, [w]])
+
+    def text(c) -> str:
+        return "".join(w.text for w in sorted(c[2], key=lambda w: (w.top, w.x0)))
+
+    i = 0
+    while i + 1 < len(cells):
+        a, b = text(cells[i]), text(cells[i + 1])
+        if a not in labels and b not in labels and a + b in labels:
+            cells[i] = [cells[i][0], cells[i + 1][1], cells[i][2] + cells[i + 1][2]]
+            del cells[i + 1]
+        else:
+            i += 1
+    return [[c[0], c[1]] for c in cells]
+
+
+def _columns(header: list[TextLine], values: list[tuple[TextLine, int]],
+             labels: frozenset[str]) -> list[tuple[float, float]] | None:
     nums = [w for ln, k in values for w in ln.words[k:]]
     num_cols = _components([(w.x0, w.x1) for w in nums])
     zone = min(w.x0 for w in nums) - 5
     hdr_words = [w for ln in header for w in ln.words if w.centre >= zone and not _NUMBER.match(w.text)]
-    hdr_cols = _components([(w.x0, w.x1) for w in _finest(hdr_words)])
-    if len(hdr_cols) >= len(num_cols):
+    hdr_cols = _header_columns(_finest(hdr_words), labels)
+    # The header decides only where it adds a column or two that no number uses (a blank column,
+    # table 四's single row with a blank); more than that is a header read in pieces.
+    if len(num_cols) <= len(hdr_cols) <= len(num_cols) + 2:
         bounds = _bounds(hdr_cols)
         hits = [next((i for i, (lo, hi) in enumerate(bounds) if lo <= (a + b) / 2 < hi), None) for a, b in num_cols]
         if None not in hits and len(set(hits)) == len(hits):
@@ -122,18 +152,18 @@ def place(pages: list[list[TextLine]], m: Markers) -> dict[tuple[int, int], list
     joined to the values it wraps around."""
     out: dict[tuple[int, int], list[str] | None] = {}
     for region in _regions(pages, m):
-        out.update(_place_region(pages, region, m.blanks))
+        out.update(_place_region(pages, region, m.blanks, m.labels))
     return out
 
 
-def _place_region(pages, region, blanks) -> dict[tuple[int, int], list[str] | None]:
+def _place_region(pages, region, blanks, labels) -> dict[tuple[int, int], list[str] | None]:
     values = [(key, pages[key[0]][key[1]], k) for key in region
               for k in [_first_value(pages[key[0]][key[1]], blanks)] if k is not None]
     if not values:
         return {}
     first = region.index(values[0][0])
     header = [pages[p][i] for p, i in region[:first]]
-    bounds = _columns(header, [(ln, k) for _, ln, k in values])
+    bounds = _columns(header, [(ln, k) for _, ln, k in values], labels)
     if not bounds:
         return {}
     label_edge = min(w.x0 for _, ln, k in values for w in ln.words[k:]) - 1
@@ -148,24 +178,29 @@ def _place_region(pages, region, blanks) -> dict[tuple[int, int], list[str] | No
         label = clean_text("\n".join(w.text for w in ln.words[:k]))
         if not label or not _LABEL_START.match(label):
             # Values beside the second line of their label, or with none: the label starts above.
-            prev = _label_above(pages, region, key, ln, label_edge, blanks)
-            if prev is not None and out.get(prev, "") is not None:
-                label = clean_text(pages[prev[0]][prev[1]].text + "\n" + label)
-                out[prev] = None
+            other = _label_beside(pages, region, key, ln, label_edge, blanks, {k for k, v in out.items() if v is None})
+            if other is not None:
+                label = clean_text(pages[other[0]][other[1]].text + "\n" + label)
+                out[other] = None
         out[key] = ([label] if label else []) + cells
     return out
 
 
-def _label_above(pages, region, key, ln: TextLine, label_edge: float, blanks) -> tuple[int, int] | None:
-    """The label line a value-only line is vertically centred on: the line just above, wholly in
-    the label column, overlapping or touching it."""
+def _label_beside(pages, region, key, ln: TextLine, label_edge: float, blanks, taken) -> tuple[int, int] | None:
+    """The label line a value line without a proper label belongs to: a line without values, wholly
+    in the label column, just above it (touching) or beside it (the two overlap in height, when the
+    values are centred on a label of two lines, or the label's box sits lower than the numbers').
+    One that starts a row label (`3.危及…`) is preferred."""
     idx = region.index(key)
-    if idx == 0:
-        return None
-    prev = region[idx - 1]
-    if prev[0] != key[0]:
-        return None
-    above = pages[prev[0]][prev[1]]
-    if _first_value(above, blanks) is not None or above.x1 > label_edge:
-        return None
-    return prev if ln.top - above.bottom < 0.6 * ln.size else None
+    found = []
+    for j in (idx - 1, idx + 1):
+        if not 0 <= j < len(region) or region[j][0] != key[0] or region[j] in taken:
+            continue
+        other = pages[region[j][0]][region[j][1]]
+        if _first_value(other, blanks) is not None or other.x1 > label_edge:
+            continue
+        overlap = min(ln.bottom, other.bottom) - max(ln.top, other.top)
+        touching = j < idx and ln.top - other.bottom < 0.6 * ln.size
+        if overlap >= 0.3 * min(ln.bottom - ln.top, other.bottom - other.top) or touching:
+            found.append((not _LABEL_START.match(clean_text(other.text)), j != idx - 1, region[j]))
+    return min(found)[2] if found else None
