@@ -148,3 +148,28 @@ def damaged_tounicode(src: Path, every: int = 0, chars: tuple[str, ...] = ("公"
     out.write_bytes(fixed)
     qdf.unlink()
     return out
+
+
+def on_background_picture(src: Path, out: Path) -> Path:
+    """The same PDF with a full-page picture painted behind each page's text (a letterhead or a
+    watermark as a picture): a digital report, not a scan."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+    from PIL import Image
+
+    pdf = pypdfium2.PdfDocument(str(src))
+    try:
+        picture = Image.new("RGB", (60, 85), (250, 246, 236))
+        for page in pdf:
+            w, h = page.get_size()
+            image = pypdfium2.PdfImage.new(pdf)
+            image.set_bitmap(pypdfium2.PdfBitmap.from_pil(picture))
+            image.set_matrix(pypdfium2.PdfMatrix().scale(w, h))
+            # At index 0: behind the text (insert_obj would put it on top). The page owns it now.
+            pdfium_c.FPDFPage_InsertObjectAtIndex(page.raw, image.raw, 0)
+            image._detach_finalizer()
+            page.gen_content()
+        pdf.save(str(out))
+    finally:
+        pdf.close()
+    return out

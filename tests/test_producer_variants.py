@@ -130,6 +130,20 @@ def test_searchable_scan_raises_no_table_error():
         assert errors == []
 
 
+def test_text_over_a_background_picture_is_not_a_scan(tmp_path):
+    """A full-page picture behind visible text (a letterhead, a watermark): checked as the report it
+    is, not held as an OCR layer."""
+    src = SAMPLES / "defect_single_wrong_cell.pdf"
+    out = producers.on_background_picture(src, tmp_path / "background.pdf")
+    assert read_document(out).meta["ocr_pages"] == []
+    _same_report(src, out)
+
+
+def test_scan_layer_pages_are_found():
+    scan = producers.searchable_scan(SAMPLES / "defect_single_wrong_cell.pdf")
+    assert read_document(scan).meta["ocr_pages"] == [1, 2, 3, 4]
+
+
 # --- LibreOffice: ruled, borderless, horizontal rules only, through DOCX ---------------------
 
 _CELL_CSS = re.compile(r"\.TRS_Editor td\{border:1px solid #000;")
@@ -256,3 +270,20 @@ def test_corpus_pdfs_made_into_text_box_docx():
         a, b = _json(src), _json(producers.pdf_to_docx(src))
         assert b["tables"] == a["tables"], src.name
         assert _findings(b) == _findings(a), src.name
+
+
+def test_findings_from_an_ocr_layer_are_warnings_only():
+    """Where a scanner's OCR layer passes the gate, what its tables say is reported for a human to
+    verify, never as an error a unit could be named for (I7 says why)."""
+    from validator.check import check_document
+
+    doc = read_document(SAMPLES / "defect_single_wrong_cell.txt")
+    plain = check_document(doc)
+    assert any(f.rule == "RFIX" and f.severity == "error" for f in plain.findings)
+    doc = read_document(SAMPLES / "defect_single_wrong_cell.txt")
+    doc.meta["ocr_pages"] = [1, 2, 3]
+    rep = check_document(doc)
+    assert rep.findings[0].rule == "I7" and "1–3" in rep.findings[0].message
+    fix = next(f for f in rep.findings if f.rule == "RFIX")
+    assert fix.severity == "warning" and fix.expected == 40 and fix.to_json()["unverified"] is True
+    assert not any(f.severity == "error" and f.category in ERROR_CATEGORIES for f in rep.findings)

@@ -26,8 +26,9 @@ _CJK_RE = re.compile(f"[{_CJK}]")
 _ODD_RE = re.compile("[\ue000-\uf01f\uf100-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\u2190-\u21ff\u2460-\u24ff"
                      "\u2500-\u27bf\u2900-\u2bff\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff]")
 _CID_RE = re.compile(r"\(cid:\d+\)")
-# One Latin letter or ASCII symbol wedged inside a Chinese word (acronyms such as OA are two or more): `信息}开`, `或w他`.
-_WEDGED_RE = re.compile(f"(?<=[{_CJK}])[A-Za-z{{}}\\[\\]\\\\^~`@#$&*_=?!;](?=[{_CJK}])")
+# One Latin letter or ASCII symbol wedged inside a Chinese word (acronyms such as OA are two or more;
+# half-width ; ? ! are sloppy typing, not garbling): `信息}开`, `或w他`.
+_WEDGED_RE = re.compile(f"(?<=[{_CJK}])[A-Za-z{{}}\\[\\]\\\\^~`@#$&*_=](?=[{_CJK}])")
 _LEAD_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．、])")
 _PAREN = re.compile(r"[（(][^）)]*[）)]")
 
@@ -51,6 +52,7 @@ class LayerStats:
     chars: int = 0  # non-space characters
     cjk: int = 0
     odd: int = 0
+    odd_kinds: set = field(default_factory=set)  # distinct odd characters: glyph soup has dozens, bullets one
     cid: int = 0
     wedged: int = 0
     words_found: int = 0
@@ -60,11 +62,13 @@ class LayerStats:
     def merge(self, other: LayerStats) -> None:
         for k in ("chars", "cjk", "odd", "cid", "wedged"):
             setattr(self, k, getattr(self, k) + getattr(other, k))
+        self.odd_kinds |= other.odd_kinds
 
 
 def char_stats(text: str) -> LayerStats:
     compact = "".join(text.split())
-    return LayerStats(chars=len(compact), cjk=len(_CJK_RE.findall(compact)), odd=len(_ODD_RE.findall(compact)),
+    odd = _ODD_RE.findall(compact)
+    return LayerStats(chars=len(compact), cjk=len(_CJK_RE.findall(compact)), odd=len(odd), odd_kinds=set(odd),
                       cid=len(_CID_RE.findall(compact)), wedged=len(_WEDGED_RE.findall(compact)))
 
 
@@ -98,7 +102,7 @@ def garbled(s: LayerStats) -> str | None:
     (their odd characters are a bullet or two, their typos one or two words); see docs/design.md."""
     if s.chars < 40:
         return None
-    if s.odd >= 20 and s.odd * 20 >= s.chars:
+    if s.odd >= 20 and s.odd * 20 >= s.chars and len(s.odd_kinds) >= 6:
         return "odd"
     if s.cid >= 10:
         return "cid"

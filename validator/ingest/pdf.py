@@ -48,15 +48,41 @@ def _seat_chars(page) -> None:
             c["doctop"] = c["top"] + (page.initial_doctop if hasattr(page, "initial_doctop") else 0)
 
 
+def _hidden_text_pages(path: Path, pages: list[int]) -> list[int]:
+    """Of the pages covered by a picture, those whose text cannot be seen: drawn invisible (render
+    mode 3, as OCR layers are) or painted before the picture that covers it. A digital report on
+    a full-page background picture draws its text visibly, on top: that is not a scan."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    out = []
+    doc = pypdfium2.PdfDocument(str(path))
+    try:
+        for no in pages:
+            seen_image, hidden, total = False, 0, 0
+            for obj in doc[no - 1].get_objects():
+                if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                    seen_image = True
+                elif obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                    total += 1
+                    mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw)
+                    hidden += mode == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE or not seen_image
+            if total and hidden * 10 >= total * 8:
+                out.append(no)
+    finally:
+        doc.close()
+    return out
+
+
 def _picture_share(page) -> float:
-    """The share of the page an image covers (the largest one): a scan's page is one picture."""
+    """The share of the page its images cover: a scan's page is one picture (or a few strips)."""
     area = float(page.width * page.height) or 1.0
-    best = 0.0
-    for im in page.images:
+    covered = 0.0
+    for im in page.images:  # a scanner may cut the page into strips or tiles
         w = min(im["x1"], page.width) - max(im["x0"], 0)
         h = min(im["bottom"], page.height) - max(im["top"], 0)
-        best = max(best, max(w, 0) * max(h, 0) / area)
-    return best
+        covered += max(w, 0) * max(h, 0)
+    return min(covered / area, 1.0)
 
 
 def _error(exc: Exception) -> ReadError:
@@ -237,8 +263,9 @@ def _read(pdf, path: Path) -> Document:
         doc.problems.append(("I4", {"pages": n}))
         return doc
     doc.meta["scanned"] = False
-    doc.meta["ocr_pages"] = [no for no, (page, view) in enumerate(zip(pdf.pages, views, strict=True), start=1)
-                             if _picture_share(page) >= _OCR_COVER and len(view.chars) >= _SCAN_CHARS]
+    pictured = [no for no, (page, view) in enumerate(zip(pdf.pages, views, strict=True), start=1)
+                if _picture_share(page) >= _OCR_COVER and len(view.chars) >= _SCAN_CHARS]
+    doc.meta["ocr_pages"] = _hidden_text_pages(path, pictured) if pictured else []
 
     tables = [plumber_tables(v, no) for no, v in enumerate(views, start=1)]
     # camelot is slow: only for pages whose numeric grid pdfplumber got wrong, and it may fail.
