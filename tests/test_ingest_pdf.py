@@ -339,7 +339,7 @@ def test_doubtful_pages_go_to_camelot_and_its_failure_is_harmless(monkeypatch):
 
     name = "huaian_hongzequ_gov_2024"
     expected = [ln.cells for ln in _load(name)[0].lines]
-    monkeypatch.setattr(pdf_module, "defects", lambda rows: 1)  # every page with a table is doubtful
+    monkeypatch.setattr(pdf_module, "doubtful", lambda piece: True)  # every page with a table is doubtful
     asked = []
     real = pdf_module.camelot_tables
     monkeypatch.setattr(pdf_module, "camelot_tables", lambda *a: asked.append(a[1]) or real(*a))
@@ -352,3 +352,23 @@ def test_doubtful_pages_go_to_camelot_and_its_failure_is_harmless(monkeypatch):
 
     monkeypatch.setattr(pdf_module, "camelot_tables", broken)
     assert [ln.cells for ln in read_pdf(CORPUS / "pdf" / f"{name}.pdf").lines] == expected
+
+
+def test_a_value_cell_merged_over_two_grid_columns_is_not_damage():
+    """LibreOffice lays table 二's blocks of different widths on one grid: a value cell then covers
+    two grid columns. That is no reason to ask camelot (0.5 s a page)."""
+    from validator.ingest.pdf_tables import Piece, doubtful
+
+    def box(x0, x1):
+        return (x0, 0.0, x1, 10.0)
+
+    merged = Piece(1, (0, 0, 400, 20), [["行政许可", "0", None, "0", "0"]],
+                   [[box(0, 100), box(100, 250), None, box(250, 320), box(320, 400)]])
+    merged.rows.append(["规章", "13", "13", None, "524"])
+    merged.boxes.append([box(0, 100), box(100, 200), box(200, 320), None, box(320, 400)])
+    assert not doubtful(merged)
+    lost = Piece(1, (0, 0, 400, 20), [["行政许可", "0", None, "0"]],
+                 [[box(0, 100), box(100, 150), None, box(250, 400)]])
+    lost.rows.append(["规章", "1", "2", "3"])
+    lost.boxes.append([box(0, 100), box(100, 150), box(150, 250), box(250, 400)])
+    assert doubtful(lost)  # a position nothing covers from the left: a cell may be lost

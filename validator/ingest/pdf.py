@@ -17,7 +17,7 @@ from validator.ingest.pdf_tables import (
     camelot_tables,
     choose,
     clean_text,
-    defects,
+    doubtful,
     plumber_tables,
     stitch,
 )
@@ -269,10 +269,10 @@ def _read(pdf, path: Path) -> Document:
 
     tables = [plumber_tables(v, no) for no, v in enumerate(views, start=1)]
     # camelot is slow: only for pages whose numeric grid pdfplumber got wrong, and it may fail.
-    doubtful = [no for no, pieces in enumerate(tables, start=1) if any(defects(p.rows) for p in pieces)]
-    if doubtful:
+    doubt = [no for no, pieces in enumerate(tables, start=1) if any(doubtful(p) for p in pieces)]
+    if doubt:
         try:
-            others = camelot_tables(path, doubtful, {no: pdf.pages[no - 1].height for no in doubtful})
+            others = camelot_tables(path, doubt, {no: pdf.pages[no - 1].height for no in doubt})
         except Exception:
             others = []
         producer = f"{doc.meta['producer']} {doc.meta['creator']}"

@@ -191,6 +191,25 @@ def defects(rows: list[list[str | None]]) -> int:
     return bad + 2 * sum(1 for cols in numeric_cols if label_cols.intersection(cols))
 
 
+def doubtful(piece: Piece) -> bool:
+    """Whether the grid may be damaged enough to ask camelot. A position covered by the number to
+    its left (a value cell merged over two grid columns, as LibreOffice lays out table 二's blocks
+    of different widths on one grid) is the cell itself, not a lost value."""
+    edges = sorted({round(b[0], 1) for row in piece.boxes for b in row if b} | {round(piece.bbox[2], 1)})
+    rows = []
+    for row, boxes in zip(piece.rows, piece.boxes, strict=True):
+        out, left = list(row), None
+        for i, cell in enumerate(row):
+            if cell is not None:
+                left = i
+                continue
+            box = boxes[left] if left is not None else None
+            if box and is_number(row[left]) and i + 1 < len(edges) and box[2] >= edges[i + 1] - 1:
+                out[i] = ""
+        rows.append(out)
+    return defects(rows) > 0
+
+
 def _label_damage(cell: str | None) -> int:
     """A label cell that is not a whole Chinese label: unbalanced brackets, cut at punctuation, one char."""
     if not cell or is_number(cell) or not _CJK_CHAR.search(cell):
