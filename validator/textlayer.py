@@ -97,7 +97,13 @@ def word_stats(text: str, stats: LayerStats) -> None:
                 stats.near_examples.append(m.group(0))
 
 
-def garbled(s: LayerStats) -> str | None:
+# (least count, count per CJK character as 1/N) for wedged symbols, and (least count, share of the
+# template words as 1/N) for near misses. A scanner's OCR layer is held to the stricter bar: its
+# errors fall on digits as often as on words.
+_BARS = {False: {"wedged": (6, 250), "near": (3, 5)}, True: {"wedged": (3, 500), "near": (2, 10)}}
+
+
+def garbled(s: LayerStats, strict: bool = False) -> str | None:
     """Why a layer cannot be trusted, or None. Thresholds are far from what real reports show
     (their odd characters are a bullet or two, their typos one or two words); see docs/design.md."""
     if s.chars < 40:
@@ -106,33 +112,15 @@ def garbled(s: LayerStats) -> str | None:
         return "odd"
     if s.cid >= 10:
         return "cid"
-    if s.wedged >= 6 and s.wedged * 250 >= s.cjk:
+    least, per = _BARS[strict]["wedged"]
+    if s.wedged >= least and s.wedged * per >= s.cjk:
         return "wedged"
-    seen = s.words_found + s.words_near
-    if s.words_near >= 3 and s.words_near * 5 >= seen:
+    least, share = _BARS[strict]["near"]
+    if s.words_near >= least and s.words_near * share >= s.words_found + s.words_near:
         return "near"
     return None
 
 
-_REASONS = {
-    "odd": ("文字大多是符号、私用区等不属于正文的字符", "the text is mostly symbols and private-use characters"),
-    "cid": ("大量字形无法映射为文字（cid）", "many glyphs map to no character (cid)"),
-    "wedged": ("汉字之间夹杂了许多单个字母或符号", "many single letters or symbols stand inside Chinese words"),
-    "near": ("模板的固定用语多处各错一个字", "the template's fixed wording is wrong by one character in many places"),
-}
-
-
-def _strict(s: LayerStats) -> str | None:
-    """A scanner's OCR layer is held to a stricter bar: its errors fall on digits as often as on words."""
-    reason = garbled(s)
-    if reason:
-        return reason
-    if s.wedged >= 3 and s.wedged * 500 >= s.cjk:
-        return "wedged"
-    seen = s.words_found + s.words_near
-    if s.words_near >= 2 and s.words_near * 10 >= seen:
-        return "near"
-    return None
 
 
 def assess(lines, ocr_pages: set[int] | frozenset = frozenset()) -> tuple[dict, bool] | None:
@@ -153,11 +141,11 @@ def assess(lines, ocr_pages: set[int] | frozenset = frozenset()) -> tuple[dict, 
         whole.words_found += s.words_found
         whole.words_near += s.words_near
         examples[page] = s.near_examples
-        reason = (_strict if page in ocr_pages else garbled)(s)
+        reason = garbled(s, strict=page in ocr_pages)
         if page is not None and reason:
             reasons[page] = reason
     is_ocr = bool(ocr_pages)
-    reason = (_strict if is_ocr else garbled)(whole) or next(iter(reasons.values()), None)
+    reason = garbled(whole, strict=is_ocr) or next(iter(reasons.values()), None)
     if not reason:
         return None
     pages = sorted(reasons) or sorted(p for p in by_page if p is not None)
@@ -167,7 +155,9 @@ def assess(lines, ocr_pages: set[int] | frozenset = frozenset()) -> tuple[dict, 
         text = "".join("".join(by_page.get(first, [])).split())
         m = {"odd": _ODD_RE, "cid": _CID_RE, "wedged": _WEDGED_RE}.get(reason, _ODD_RE).search(text)
         example = text[max(0, m.start() - 6): m.end() + 6] if m else text[:16]
-    zh, en = _REASONS[reason]
+    from validator.rules import common
+
+    zh, en = (common()["text_layer_reasons"][reason][k] for k in ("zh", "en"))
     where = ranges(pages)
     fields = {"where": f"（第 {where} 页）" if where else "", "where_en": f" ({'pages' if len(pages) > 1 else 'page'} {where.replace('、', ', ')})" if where else "",
               "pages": where, "reason": zh, "reason_en": en, "example": example,
