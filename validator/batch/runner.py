@@ -12,6 +12,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from validator.batch import crossyear
+from validator.batch.budget import time_limit
 from validator.batch.inputs import Item, collect
 from validator.batch.isolate import Isolated, MPChild
 from validator.batch.store import Store
@@ -56,7 +57,7 @@ class LocalExecutor:
             iso = self._local.iso = Isolated(MPChild)
             with self._lock:
                 self._all.append(iso)
-        return iso.run(task, self.timeout)
+        return iso.run(task, time_limit(self.timeout, task.path, task.data))
 
     def imap_unordered(self, tasks: Iterable[tuple[Item, Task]]) -> Iterator[tuple[Item, dict]]:
         it = iter(tasks)
