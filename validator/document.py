@@ -31,3 +31,5 @@ class Document:
     meta: dict = field(default_factory=dict)  # title, published date, page count, producer...
     # Problems found while reading (scan, encrypted, wrong encoding...): Finding objects.
     problems: list = field(default_factory=list)
+    # Pictures among the lines (validator.ingest.pictures.Picture): tables pasted as screenshots.
+    pictures: list = field(default_factory=list)

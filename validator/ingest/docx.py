@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import posixpath
 import re
 import shutil
 import signal
@@ -24,10 +25,15 @@ from validator.document import Document, Line
 from validator.ingest import ReadError
 from validator.ingest.docx_frames import is_layout, read_layout
 from validator.ingest.html import clean_cell
+from validator.ingest.pictures import from_docx
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _REL_OFFICE_DOC = re.compile(r"/officeDocument$")
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"  # Word 2003-style pictures (w:pict)
+_R_EMBED, _R_ID = f"{{{_REL}}}embed", f"{{{_REL}}}id"
 _MAX_XML = 300 * 1024 * 1024  # uncompressed; anything larger is a zip bomb, not a report
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
                               remove_comments=True, remove_pis=True)
@@ -70,7 +76,19 @@ def read_docx(path: Path) -> Document:
     doc.lines = walker.lines
     doc.meta["tables"] = walker.grids
     doc.meta["table_lines"] = walker.grid_lines
+    if walker.blips:
+        doc.pictures = _pictures(path, walker.blips)
     return doc
+
+
+def _pictures(path: Path, blips: list[tuple[int, str | None]]) -> list:
+    """The pictures' bytes, from the media parts their relationships name."""
+    with zipfile.ZipFile(path) as zf:
+        folder, name = posixpath.split(_main_part(zf))
+        rels_root = _xml(zf, posixpath.join(folder, "_rels", name + ".rels"))
+        rels = {r.get("Id"): r.get("Target") for r in rels_root} if rels_root is not None else {}
+        rels = {k: v for k, v in rels.items() if k and v and "://" not in v}  # linked pictures are not fetched
+        return [p for at, rid in blips if (p := from_docx(zf, rels, rid, at))]
 
 
 def read_doc(path: Path) -> Document:
@@ -169,6 +187,7 @@ class _Walker:
         self.lines: list[Line] = []
         self.grids: list[list[list[str]]] = []
         self.grid_lines: list[list[int | None]] = []
+        self.blips: list[tuple[int, str | None]] = []  # (line index, relationship id) of pictures
 
     def block(self, parent) -> None:
         w = self.w
@@ -211,6 +230,8 @@ class _Walker:
                 parts.append("-")
             elif tag == w + "txbxContent":
                 boxes.append(child)
+            elif tag in (_BLIP, _IMAGEDATA):
+                self.blips.append((len(self.lines), child.get(_R_EMBED) or child.get(_R_ID)))
             elif tag in (w + "pPr", w + "rPr", w + "del", w + "moveFrom", w + "instrText", w + "delText",
                          f"{{{_MC}}}Fallback"):
                 continue  # properties, deleted text, field codes, duplicate fallback drawings

@@ -16,6 +16,7 @@ from lxml import etree
 
 from validator.document import Document, Line
 from validator.ingest.encoding import decode_bytes
+from validator.ingest.pictures import from_html
 from validator.rules import common
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -77,6 +78,7 @@ def read_html(path: Path) -> Document:
     walker = _Walker()
     walker.walk(_find_container(body))
     doc.lines = walker.lines
+    doc.pictures = [p for at, src, line in walker.images if (p := from_html(src, path, at, line))]
     doc.meta["tables"] = walker.grids
     doc.meta["table_lines"] = walker.grid_lines
     return doc
@@ -282,6 +284,7 @@ class _Walker:
         self.grid_lines: list[list[int]] = []
         self._buf: list[str] = []
         self._buf_line: int | None = None
+        self.images: list[tuple[int, str | None, int | None]] = []  # (line index, src, source line)
 
     def walk(self, el) -> None:
         self._block(el)
@@ -309,6 +312,9 @@ class _Walker:
                 self._table(child)
             elif tag == "br":
                 self._flush()
+            elif tag == "img":
+                self._flush()
+                self.images.append((len(self.lines), child.get("src"), child.sourceline))
             elif tag in _BLOCK:
                 self._flush()
                 self._block(child)
