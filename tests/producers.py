@@ -173,3 +173,57 @@ def on_background_picture(src: Path, out: Path) -> Path:
     finally:
         pdf.close()
     return out
+
+
+def image_scan(src: Path, dpi: int = 200, skew: float = 1.5, stamp: bool = False, seed: int = 7) -> Path:
+    """An image-only PDF as a scanner makes one: every page rendered (pypdfium2), turned by `skew`
+    degrees, speckled with noise, JPEG-compressed, and (stamp) a red seal — a circle with text —
+    pressed over the first table; the pages wrapped back into a PDF by Pillow."""
+    import io
+
+    import numpy as np
+    import pypdfium2
+    from PIL import Image, ImageDraw, ImageFont
+
+    out = _out(src, f"img{dpi}-{skew}{'-seal' if stamp else ''}", ".pdf")
+    if out.exists():
+        return out
+    rng = np.random.default_rng(seed)
+    pdf = pypdfium2.PdfDocument(str(src))
+    pages = []
+    stamped = False
+    for i in range(len(pdf)):
+        img = pdf[i].render(scale=dpi / 72).to_pil().convert("RGB")
+        if stamp and not stamped and i > 0:
+            from PIL import ImageChops
+
+            seal = Image.new("RGB", img.size, "white")
+            draw = ImageDraw.Draw(seal)
+            w, h = img.size
+            cx, cy, r = int(w * 0.62), int(h * 0.42), int(dpi * 0.8)
+            draw.ellipse([cx - r, cy - r, cx + r, cy + r], outline=(220, 30, 30), width=max(3, dpi // 40))
+            font = None
+            for cand in ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+                         "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"):
+                if Path(cand).exists():
+                    font = ImageFont.truetype(cand, dpi // 6)
+                    break
+            draw.text((cx - r * 0.75, cy - dpi // 12), "青禾县人民政府", fill=(220, 30, 30),
+                      font=font or ImageFont.load_default())
+            draw.regular_polygon((cx, cy + r * 0.45, dpi // 10), 5, fill=(220, 30, 30))
+            img = ImageChops.multiply(img, seal)  # ink over print: black stays black
+            stamped = True
+        img = img.rotate(skew, resample=Image.BICUBIC, expand=False, fillcolor="white")
+        arr = np.asarray(img).astype(np.int16)
+        arr = arr + rng.normal(0, 10, arr.shape[:2])[:, :, None].astype(np.int16)
+        dots = rng.random(arr.shape[:2]) < 0.0005
+        arr[dots] = 0
+        img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=60)
+        pages.append(Image.open(io.BytesIO(buf.getvalue())))
+    pdf.close()
+    tmp = out.with_suffix(".tmp.pdf")
+    pages[0].save(tmp, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
+    tmp.replace(out)
+    return out

@@ -61,8 +61,11 @@ def test_same_findings_as_text(name, text):
 
 
 def test_scanned_pdf_is_one_input_finding():
+    from validator.ingest import ocr_engine
+
     got = [(f["rule"], f["category"]) for f in result("scanned_2021.pdf")["findings"]]
-    assert got == [("I4", "input")]
+    # Its pages are glyph soup: read by OCR, the text is declined by the text-layer gate.
+    assert got == ([("O2", "input"), ("I6", "input")] if ocr_engine.available() else [("I4", "input")])
 
 
 @pytest.mark.parametrize("name", PDFS)

@@ -26,7 +26,12 @@ def _expected(row):
 def test_sample(row):
     rep = check_path(SAMPLES / row["file"])
     if row["expected"].startswith("I"):  # unreadable input (a scan): one input finding, nothing else
-        assert [(f.rule, f.category) for f in rep.findings] == [(row["expected"].split(":")[0], "input")]
+        want = [(row["expected"].split(":")[0], "input")]
+        from validator.ingest import ocr_engine
+        if want == [("I4", "input")] and ocr_engine.available():
+            # Read by OCR: a 110 dpi bilevel page comes out as glyph soup, which the text gate declines.
+            want = [("O2", "input"), ("I6", "input")]
+        assert [(f.rule, f.category) for f in rep.findings] == want
         return
     assert rep.template == row["format"]
     exp = _expected(row)

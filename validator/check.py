@@ -17,6 +17,7 @@ from validator.flat import Flat, flatten
 from validator.grid_checks import misaligned_headers
 from validator.identify import identify, is_pre_2019, looks_like_report
 from validator.ingest import ReadError, read_document
+from validator.ocr_cells import THRESHOLD, set_aside
 from validator.prose import prose_findings
 from validator.rules import FormatSpec, common, formats, rules_version
 from validator.schema import validate_all
@@ -104,6 +105,8 @@ def check_document(doc: Document, lang: str = "zh", options: Options | None = No
     fmt = formats()[fmt_id or fallback_format(rep.year)]
     find_renamed(flat, sections, [r.match for t in fmt.tables.values() for r in t.rows])
     tables = extract_tables(flat, fmt, sections)
+    if doc.meta.get("ocr"):
+        set_aside(flat, tables)
     # Evidence of a report: headings found by their own words (not renamed guesses) and tables whose
     # rows were recognised by label (table 四 has no labels, so it proves nothing on its own).
     n_keyed = sum(1 for s in sections if s.found and not s.renamed)
@@ -129,6 +132,8 @@ def check_document(doc: Document, lang: str = "zh", options: Options | None = No
     for tid, fails in validate_all(list(tables.values())).items():
         tables[tid].type_failures = fails
     for t in tables.values():
+        if t.found and t.uncertain:
+            rep.findings.append(_uncertain_finding(flat, t, lang))
         rep.findings += table_findings(flat, fmt, t, lang)
         if t.found and doc.meta.get("tables"):
             for a, b in misaligned_headers(doc.meta["tables"], t.spec)[:1]:
@@ -167,6 +172,26 @@ def _first_page(fields: dict):
 def _first(rx, text: str, start: int = 0) -> int:
     m = rx.search(text, start)
     return m.start() if m else -1
+
+
+def _uncertain_finding(flat: Flat, table: TableResult, lang: str) -> Finding:
+    from validator.table_checks import _labels
+
+    row_label, col_label = _labels(table, lang)
+    keys = sorted(table.uncertain, key=lambda k: table.uncertain[k][1])
+
+    def one(k, en: bool) -> str:
+        text, conf = table.uncertain[k]
+        where = col_label(k[1]) if table.spec.single_row else f"{row_label(k[0])}／{col_label(k[1])}"
+        return f"{where} “{text}” ({conf:.2f})" if en else f"「{where}」读作“{text}”（{conf:.2f}）"
+
+    cells = "、".join(one(k, False) for k in keys[:12]) + ("…" if len(keys) > 12 else "")
+    cells_en = "; ".join(one(k, True) for k in keys[:12]) + ("…" if len(keys) > 12 else "")
+    first = table.rows.get(keys[0][0])
+    return make("O1", lang, {"table_number": table.spec.number, "count": len(keys), "threshold": THRESHOLD,
+                             "cells": cells, "cells_en": cells_en}, table=table.id,
+                location=flat.location(first.pos if first else table.start),
+                uncertain=[f"{r}.{c}" for r, c in keys])
 
 
 def extract_tables(flat: Flat, fmt: FormatSpec, sections: list[SectionHit]) -> dict[str, TableResult]:
@@ -295,6 +320,7 @@ def report_json(rep: Report) -> dict:
         ],
         "tables": tables,
         "unreadable_cells": sorted(f"{t}.{r}.{c}" for t, tt in rep.tables.items() for r, c in tt.unknown),
+        "uncertain_cells": sorted(f"{t}.{r}.{c}" for t, tt in rep.tables.items() for r, c in tt.uncertain),
         "findings": [f.to_json() for f in rep.findings],
         "rules_version": rules_version(),
     }

@@ -17,6 +17,8 @@ class Line:
     page: int | None = None  # 1-based page in the source (PDF), else None
     line: int | None = None  # 1-based line in the source text, else None
     structured: bool = False  # True when the cells come from a table row: empty cells are blanks
+    # OCR: the engine's confidence (0–1) in each cell, None where it read nothing; None when not OCR'd.
+    conf: list[float | None] | None = None
 
     @property
     def text(self) -> str:

@@ -39,6 +39,8 @@ class TableResult:
     end: int = -1
     notes: list[tuple[str, dict]] = field(default_factory=list)  # (rule id, fields) for findings
     unknown: set[tuple[str, str]] = field(default_factory=set)
+    # OCR'd cells read without enough confidence (ocr_cells): (row, column) → (text read, confidence)
+    uncertain: dict[tuple[str, str], tuple[str, float]] = field(default_factory=dict)
     type_failures: list | None = None  # stage-1 results, when computed for all tables at once
 
     def value(self, row: str, col: str):

@@ -227,6 +227,42 @@ def _furniture(pages: list[list[TextLine]], tables: list[list[Piece]], heights: 
     return out
 
 
+_OCR_HINT = "；安装 OCR 组件（pip install \"nianbao[ocr]\"，见 README）后即可识别扫描件"
+_OCR_HINT_EN = '; with the OCR extra installed (pip install "nianbao[ocr]", see README) scans are read'
+
+
+
+def _read_scanned(doc: Document, path: Path) -> Document:
+    """An image-only PDF read by OCR (scan_page): its text lines, its ruled tables' rows, and the
+    numbers of tables without rules placed by pdf_columns, each cell with the engine's confidence."""
+    from validator.ingest.scan_page import read_pages
+
+    pages = read_pages(path)
+    doc.meta["scanned"] = False
+    doc.meta["ocr"] = {"pages": len(pages), "skew": [p.skew for p in pages]}
+    doc.problems.append(("O2", {"pages": len(pages)}))
+    texts = []
+    for sp in pages:
+        keep = [i for i, ln in enumerate(sp.lines)
+                if not ((ln.bottom <= sp.height * _MARGIN or ln.top >= sp.height * (1 - _MARGIN))
+                        and (_PAGE_MARK.match(clean_text(ln.text)) or _DASHED_MARK.match(clean_text(ln.text))))]
+        sp.lines, sp.conf = [sp.lines[i] for i in keep], [sp.conf[i] for i in keep]
+        texts.append(sp.lines)
+    placed = place(texts, _markers())
+    for p, sp in enumerate(pages):
+        items: list[tuple[float, Line]] = [(r.top, Line(cells=r.cells, page=p + 1, structured=True, conf=r.conf))
+                                           for r in sp.rows]
+        for i, ln in enumerate(sp.lines):
+            if (p, i) not in placed:
+                items.append((ln.top, Line(cells=[clean_text(ln.text)], page=p + 1)))
+            elif placed[(p, i)] is not None:
+                cells = placed[(p, i)]
+                conf = [sp.conf[i].get(c) if c else None for c in cells]
+                items.append((ln.top, Line(cells=cells, page=p + 1, structured=True, conf=conf)))
+        doc.lines.extend(line for _, line in sorted(items, key=lambda t: t[0]))
+    return doc
+
+
 def read_pdf(path: Path) -> Document:
     import pdfplumber
 
@@ -259,8 +295,14 @@ def _read(pdf, path: Path) -> Document:
     doc.meta["text_chars"] = chars = sum(1 for v in views for c in v.chars if c["text"].strip())
     # Pages drawn as pictures (a scan) or as outlines (text turned into curves) have no text to read.
     if chars < _SCAN_CHARS and any(page.images or page.curves for page in pdf.pages):
+        from validator.ingest import ocr_engine
+
+        if any(page.images for page in pdf.pages) and ocr_engine.available():
+            return _read_scanned(doc, path)
         doc.meta["scanned"] = True
-        doc.problems.append(("I4", {"pages": n}))
+        hint = any(page.images for page in pdf.pages)
+        doc.problems.append(("I4", {"pages": n, "ocr_hint": _OCR_HINT if hint else "",
+                                    "ocr_hint_en": _OCR_HINT_EN if hint else ""}))
         return doc
     doc.meta["scanned"] = False
     pictured = [no for no, (page, view) in enumerate(zip(pdf.pages, views, strict=True), start=1)
