@@ -36,6 +36,13 @@ def _same_report(original, variant) -> None:
     assert _findings(b) == _findings(a)
 
 
+@pytest.fixture
+def no_ocr(monkeypatch):
+    """The gate on its own: with OCR switched off an unreadable layer is declined (with the OCR extra
+    it is read from the page images instead: tests/test_scan_ocr.py)."""
+    monkeypatch.setenv("NIANBAO_OCR", "off")
+
+
 def _declined(out: dict) -> None:
     """One I6 finding, nothing checked from the layer."""
     assert [f["rule"] for f in out["findings"]] == ["I6"], out["findings"]
@@ -76,7 +83,7 @@ def test_cairo_rewrites_of_our_pdfs_read_the_same(name):
 
 
 @pytest.mark.parametrize("name", OUR_PDFS)
-def test_ghostscript_rewrites_of_our_pdfs_read_the_same_or_are_declined(name):
+def test_ghostscript_rewrites_of_our_pdfs_read_the_same_or_are_declined(name, no_ocr):
     """Ghostscript keeps the text of fonts that carry a ToUnicode map (LibreOffice's, WPS's); the
     ReportLab samples' fonts have none, and their re-distilled text is glyph soup: declined."""
     out = _json(producers.ghostscript(SAMPLES / name))
@@ -95,14 +102,14 @@ def test_rewritten_corpus_pdfs_read_the_same(maker):
 
 # --- layers that are not the report's words --------------------------------------------------
 
-def test_postscript_roundtrip_is_declined():
+def test_postscript_roundtrip_is_declined(no_ocr):
     for src in [SAMPLES / "clean_2021.pdf", *_corpus_pdfs()]:
         out = _json(producers.postscript_roundtrip(src))
         _declined(out)
         assert "无法可靠读取" in out["findings"][0]["message"]
 
 
-def test_damaged_tounicode_is_declined():
+def test_damaged_tounicode_is_declined(no_ocr):
     need_shared()
     srcs = _corpus_pdfs() + [producers.html_to_pdf(SAMPLES / "defect_single_wrong_cell.html")]
     for src in srcs:
@@ -113,14 +120,14 @@ def test_damaged_tounicode_is_declined():
         _declined(_json(producers.damaged_tounicode(src, every=40)))
 
 
-def test_declined_layer_in_english():
+def test_declined_layer_in_english(no_ocr):
     out = report_json(check_path(producers.postscript_roundtrip(SAMPLES / "clean_2021.pdf"), lang="en"))
     msg = out["findings"][0]["message"]
     assert msg.startswith("the PDF's text layer cannot be read reliably")
     assert not re.search(r"[\u4e00-\u9fff]{4}", msg.split("e.g.")[0])
 
 
-def test_searchable_scan_raises_no_table_error():
+def test_searchable_scan_raises_no_table_error(no_ocr):
     """A tesseract layer over a scan: declined, or read with its table problems as warnings only."""
     for src, pages in [(SAMPLES / "defect_single_wrong_cell.pdf", None)]:
         out = _json(producers.searchable_scan(src, last_page=pages))

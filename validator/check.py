@@ -23,7 +23,7 @@ from validator.rules import FormatSpec, common, formats, rules_version
 from validator.schema import validate_all
 from validator.sections import SectionHit, find_renamed, find_sections
 from validator.table_checks import arithmetic_findings, table_findings
-from validator.textlayer import assess, ranges
+from validator.textlayer import assess, ranges, template_words
 from validator.totals import generic_total_findings
 
 
@@ -90,6 +90,10 @@ def check_document(doc: Document, lang: str = "zh", options: Options | None = No
         return rep
     ocr_pages = set(doc.meta.get("ocr_pages") or ())
     bad = assess(doc.lines, ocr_pages)
+    if bad and doc.input_format == "pdf" and not doc.meta.get("ocr"):
+        redone = _read_pages_instead(doc, bad[0])
+        if redone is not None:
+            return check_document(redone, lang, options)
     if bad:
         rep.findings.append(make("I6", lang, bad[0], location={"page": _first_page(bad[0]), "line": None}))
         rep.meta["text_layer"] = "unreadable"
@@ -162,6 +166,28 @@ def _unverified(rep: Report, pages: list[int], lang: str) -> None:
             f.severity = "warning"
             f.extra["unverified"] = True
     rep.findings.insert(0, make("I7", lang, {"pages": ranges(pages)}))
+
+
+_MIN_TEMPLATE_WORDS = 8  # of the template's ~70 section, row and column words; a report shows 40 or more
+
+
+def _read_pages_instead(doc: Document, why: dict) -> Document | None:
+    """A text layer that is not the report's words, replaced by OCR of the page images (when the
+    engine is installed): what the pages show is read instead of what the fonts decode to."""
+    from validator.ingest import ocr_engine
+
+    if not ocr_engine.available():
+        return None
+    from validator.ingest.pdf import read_by_ocr
+
+    try:
+        redone = read_by_ocr(Path(doc.path))
+    except Exception:  # noqa: BLE001 - OCR that fails leaves the honest I6
+        return None
+    if template_words(redone.lines) < _MIN_TEMPLATE_WORDS:
+        return None  # the pages show no report either (their fonts were lost too): I6 stands
+    redone.problems = [("I10", why)] + [p for p in redone.problems if p[0] != "O2"]
+    return redone
 
 
 def _first_page(fields: dict):

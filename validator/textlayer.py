@@ -178,3 +178,10 @@ def ranges(pages: list[int]) -> str:
         out.append(str(pages[i]) if i == j else f"{pages[i]}–{pages[j]}")
         i = j + 1
     return "、".join(out)
+
+
+def template_words(lines) -> int:
+    """How many of the template's own words the lines hold exactly."""
+    s = LayerStats()
+    word_stats("\n".join(ln.text for ln in lines), s)
+    return s.words_found

@@ -54,7 +54,7 @@ def read_document(path: str | Path) -> Document:
     if kind == "docx":
         from validator.ingest.docx import read_docx
 
-        return read_docx(path)
+        return _with_pictures(read_docx(path))
     if kind == "doc":
         from validator.ingest.docx import read_doc
 
@@ -62,7 +62,15 @@ def read_document(path: str | Path) -> Document:
     if kind == "html":
         from validator.ingest.html import read_html
 
-        return read_html(path)
+        return _with_pictures(read_html(path))
     from validator.ingest.text import read_text
 
     return read_text(path, markdown=(kind == "markdown"))
+
+
+def _with_pictures(doc: Document) -> Document:
+    if doc.pictures:
+        from validator.ingest.picture_ocr import read_pictures
+
+        read_pictures(doc)
+    return doc

@@ -9,6 +9,7 @@ installs it; without it `available()` is False and a scan is reported (I4) as be
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cache
 
@@ -35,6 +36,10 @@ class Box:
 
 
 def available() -> bool:
+    """Whether OCR can run: the extra is installed and not switched off (NIANBAO_OCR=off, for fast
+    runs that report scans and unreadable layers instead of reading them)."""
+    if os.environ.get("NIANBAO_OCR", "").strip().lower() in ("off", "0", "no", "false"):
+        return False
     try:
         _engine()
     except Exception:  # noqa: BLE001 - not installed, or cv2/onnxruntime fail to load

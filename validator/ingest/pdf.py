@@ -241,6 +241,24 @@ def _read_scanned(doc: Document, path: Path) -> Document:
     doc.meta["scanned"] = False
     doc.meta["ocr"] = {"pages": len(pages), "skew": [p.skew for p in pages]}
     doc.problems.append(("O2", {"pages": len(pages)}))
+    doc.lines.extend(scan_lines(pages))
+    return doc
+
+
+def read_by_ocr(path: Path) -> Document:
+    """The PDF read from its page images alone (its text layer set aside as unreadable)."""
+    doc = Document(path=str(path), input_format="pdf")
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        doc.meta.update(_metadata(pdf))
+        doc.meta["pages"] = len(pdf.pages)
+    return _read_scanned(doc, path)
+
+
+def scan_lines(pages, line: int | None = None, numbered: bool = True) -> list[Line]:
+    """Document lines of OCR'd pages: page numbers dropped, rows of ruled grids as they are, the
+    numbers of tables without rules placed by pdf_columns, every table cell with its confidence."""
     texts = []
     for sp in pages:
         keep = [i for i, ln in enumerate(sp.lines)
@@ -249,18 +267,20 @@ def _read_scanned(doc: Document, path: Path) -> Document:
         sp.lines, sp.conf = [sp.lines[i] for i in keep], [sp.conf[i] for i in keep]
         texts.append(sp.lines)
     placed = place(texts, _markers())
+    out: list[Line] = []
     for p, sp in enumerate(pages):
-        items: list[tuple[float, Line]] = [(r.top, Line(cells=r.cells, page=p + 1, structured=True, conf=r.conf))
-                                           for r in sp.rows]
+        page = p + 1 if numbered else None
+        items: list[tuple[float, Line]] = [
+            (r.top, Line(cells=r.cells, page=page, line=line, structured=True, conf=r.conf)) for r in sp.rows]
         for i, ln in enumerate(sp.lines):
             if (p, i) not in placed:
-                items.append((ln.top, Line(cells=[clean_text(ln.text)], page=p + 1)))
+                items.append((ln.top, Line(cells=[clean_text(ln.text)], page=page, line=line)))
             elif placed[(p, i)] is not None:
                 cells = placed[(p, i)]
                 conf = [sp.conf[i].get(c) if c else None for c in cells]
-                items.append((ln.top, Line(cells=cells, page=p + 1, structured=True, conf=conf)))
-        doc.lines.extend(line for _, line in sorted(items, key=lambda t: t[0]))
-    return doc
+                items.append((ln.top, Line(cells=cells, page=page, line=line, structured=True, conf=conf)))
+        out.extend(item for _, item in sorted(items, key=lambda t: t[0]))
+    return out
 
 
 def read_pdf(path: Path) -> Document:

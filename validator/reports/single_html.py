@@ -11,6 +11,7 @@ from pathlib import Path
 from validator.check import Report
 from validator.extract import TableResult
 from validator.findings import Finding
+from validator.ocr_cells import THRESHOLD, cell_conf
 from validator.reports.common import (
     SEV_RANK,
     L,
@@ -38,7 +39,9 @@ UI = {
         "no_findings": "未发现问题。", "sec_ok": "已找到", "sec_missing": "缺失", "sec_heading_missing": "标题缺失（内容在）",
         "sec_misnumbered": "编号不对", "sec_renamed": "标题不规范", "found_as": "原文", "table": "表",
         "not_found": "未找到此表。", "table_notes": "本表的其他问题", "legend": "图例", "blank": "空白（≠0）",
-        "unreadable": "无法读取", "absent": "缺行/缺值", "dash": "以“/”“—”填写", "suggest": "建议", "fix_to": "应填",
+        "unreadable": "无法读取", "uncertain": "OCR 把握不足", "ocr": "OCR 识别",
+        "ocr_uncertain": "OCR 读作「{read}」，置信度 {conf:.2f}，低于 {threshold}：未计入核对，请对照原件",
+        "ocr_read": "OCR 识别，置信度 {conf:.2f}", "absent": "缺行/缺值", "dash": "以“/”“—”填写", "suggest": "建议", "fix_to": "应填",
         "col_sev": "级别", "col_rule": "规则", "col_msg": "说明", "col_where": "位置", "col_fix": "建议值",
         "page": "第{}页", "line": "第{}行", "missing_tag": "（缺）", "jump": "见表", "unchecked": "此文件未做表格检查。",
         "g_input": "输入文件", "g_sections": "法定部分", "g_other": "其他", "count_fmt": "{}个",
@@ -52,7 +55,9 @@ UI = {
         "no_findings": "No problems found.", "sec_ok": "found", "sec_missing": "missing", "sec_heading_missing": "heading missing (content present)",
         "sec_misnumbered": "misnumbered", "sec_renamed": "heading differs", "found_as": "as written", "table": "Table",
         "not_found": "This table was not found.", "table_notes": "Other findings on this table", "legend": "Legend",
-        "blank": "blank (≠ 0)", "unreadable": "unreadable", "absent": "missing row/value", "dash": "dash instead of a number",
+        "blank": "blank (≠ 0)", "unreadable": "unreadable", "uncertain": "OCR unsure", "ocr": "read by OCR",
+        "ocr_uncertain": "OCR read \"{read}\" with confidence {conf:.2f}, below {threshold}: not checked; verify against the original",
+        "ocr_read": "read by OCR, confidence {conf:.2f}", "absent": "missing row/value", "dash": "dash instead of a number",
         "suggest": "suggested", "fix_to": "write", "col_sev": "Severity", "col_rule": "Rule", "col_msg": "Message",
         "col_where": "Where", "col_fix": "Fix", "page": "p. {}", "line": "line {}", "missing_tag": " (missing)", "jump": "see table",
         "unchecked": "The tables of this file were not checked.", "g_input": "Input", "g_sections": "Sections", "g_other": "Other",
@@ -119,7 +124,7 @@ def _finding_views(rep: Report, lang: str, ui: dict) -> tuple[list[dict], dict[i
     return groups, by_id
 
 
-def _fill_values(t: TableResult, grid: Grid, ui: dict) -> None:
+def _fill_values(t: TableResult, grid: Grid, ui: dict, flat=None) -> None:
     for row in grid.header + grid.body:
         for c in row:
             if not c.key:
@@ -132,7 +137,12 @@ def _fill_values(t: TableResult, grid: Grid, ui: dict) -> None:
                 continue
             _, rid, cid = c.key
             cell = t.value(rid, cid)
-            if (rid, cid) in t.unknown:
+            ocr = cell_conf(flat, cell.pos) if flat is not None and cell is not None else None
+            if (rid, cid) in t.uncertain:
+                read, conf = t.uncertain[(rid, cid)]
+                c.text, st = f"{read}?", "uncertain"
+                c.title = ui["ocr_uncertain"].format(read=read, conf=conf, threshold=THRESHOLD)
+            elif (rid, cid) in t.unknown:
                 c.text, st = "?", "unreadable"
             elif cell is None:
                 st = "absent"
@@ -145,6 +155,9 @@ def _fill_values(t: TableResult, grid: Grid, ui: dict) -> None:
             else:
                 c.text, st = cell.raw.strip(), "text"
             c.cls.append(st)
+            if ocr is not None and st != "uncertain":
+                c.cls.append("ocr")
+                c.title = ui["ocr_read"].format(conf=ocr)
 
 
 def _pin(t: TableResult, grid: Grid, findings: list[Finding], views: dict[int, dict], lang: str) -> list[dict]:
@@ -204,7 +217,7 @@ def _pin(t: TableResult, grid: Grid, findings: list[Finding], views: dict[int, d
                 if v["fix"] != "":
                     lines.append(f"{ui['suggest']}：{v['fix_to']} {v['fix']}" if L(lang) == "zh"
                                  else f"{ui['suggest']}: {v['fix_to']} {v['fix']}")
-            c.title = "\n".join(lines)
+            c.title = "\n".join(([c.title] if c.title else []) + lines)
     return loose
 
 
@@ -242,7 +255,7 @@ def build_context(rep: Report, lang: str = "zh", today: _dt.date | None = None) 
             entry = {"id": tid, "number": t.spec.number, "title": t.spec.title, "found": t.found, "grid": None, "notes": []}
             if t.found:
                 grid = layout(t)
-                _fill_values(t, grid, ui)
+                _fill_values(t, grid, ui, rep.flat)
                 entry["grid"] = grid
                 entry["notes"] = _pin(t, grid, rep.findings, views, lang)
             else:
@@ -260,6 +273,7 @@ def build_context(rep: Report, lang: str = "zh", today: _dt.date | None = None) 
         # A file that was not checked as a report has no section list worth showing.
         "sections": _sections(rep, views, ui) if level != "unchecked" else [], "tables": tables, "groups": groups,
         "n_findings": len(rep.findings),
+        "ocr": bool((rep.meta or {}).get("ocr")),
     }
 
 
