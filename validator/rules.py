@@ -14,7 +14,16 @@ import yaml
 
 from validator.normalize import norm, norm_pattern
 
-RULES_DIR = Path(os.environ.get("NIANBAO_RULES", Path(__file__).resolve().parent.parent / "rules"))
+def _rules_dir() -> Path:
+    """rules/ of the source tree, or its copy inside an installed wheel (validator/rules_data)."""
+    if os.environ.get("NIANBAO_RULES"):
+        return Path(os.environ["NIANBAO_RULES"])
+    here = Path(__file__).resolve().parent
+    tree = here.parent / "rules"
+    return tree if (tree / "common.yaml").is_file() else here / "rules_data"
+
+
+RULES_DIR = _rules_dir()
 
 
 @dataclass
