@@ -14,6 +14,7 @@ import yaml
 
 from validator.normalize import norm, norm_pattern
 
+
 def _rules_dir() -> Path:
     """rules/ of the source tree, or its copy inside an installed wheel (validator/rules_data)."""
     if os.environ.get("NIANBAO_RULES"):
