@@ -22,3 +22,14 @@ def test_limit_for_scans_and_others(tmp_path):
     broken.write_bytes(b"%PDF-1.7\n garbage")
     assert time_limit(30, str(broken)) == 30
     assert time_limit(30, str(tmp_path / "absent.pdf")) == 30
+
+
+def test_counting_from_many_threads_at_once():
+    """The batch client counts pages from one thread per worker; pdfium is not thread-safe, so the
+    counts are serialised (unserialised, this crashed the process)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = [str(SAMPLES / n) for n in ("scanned_2021.pdf", "clean_2021.pdf", "defect_blank_cells.pdf")] * 40
+    with ThreadPoolExecutor(8) as pool:
+        counts = list(pool.map(image_pages, files))
+    assert counts == [1, 0, 0] * 40

@@ -60,7 +60,7 @@ class LayerStats:
     near_examples: list[str] = field(default_factory=list)
 
     def merge(self, other: LayerStats) -> None:
-        for k in ("chars", "cjk", "odd", "cid", "wedged"):
+        for k in ("chars", "cjk", "odd", "cid", "wedged", "words_found", "words_near"):
             setattr(self, k, getattr(self, k) + getattr(other, k))
         self.odd_kinds |= other.odd_kinds
 
@@ -138,8 +138,6 @@ def assess(lines, ocr_pages: set[int] | frozenset = frozenset()) -> tuple[dict, 
         s = char_stats(text)
         word_stats(text, s)
         whole.merge(s)
-        whole.words_found += s.words_found
-        whole.words_near += s.words_near
         examples[page] = s.near_examples
         reason = garbled(s, strict=page in ocr_pages)
         if page is not None and reason:

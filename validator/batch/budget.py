@@ -7,9 +7,13 @@ the PDF with pypdfium2 (a millisecond or two), never a full read."""
 from __future__ import annotations
 
 import io
+import threading
 
 OCR_SECONDS_PER_PAGE = 6.0  # twice the per-page OCR target (docs/performance.md), for a loaded machine
 _MIN_CHARS = 20  # fewer characters than this on a page: it is a picture
+# pdfium is not thread-safe, and the batch client counts pages from one thread per worker:
+# unserialised, two counts at once crash the whole batch (segfault).
+_PDFIUM = threading.Lock()
 
 
 def image_pages(path: str | None = None, data: bytes | None = None) -> int:
@@ -20,22 +24,22 @@ def image_pages(path: str | None = None, data: bytes | None = None) -> int:
     head = data[:5] if data is not None else _head(path)
     if head != b"%PDF-":
         return 0
-    try:
-        import pypdfium2
+    import pypdfium2
 
-        doc = pypdfium2.PdfDocument(io.BytesIO(src) if data is not None else src)
-    except Exception:  # noqa: BLE001 - a broken file gets the plain limit and its own error later
-        return 0
-    try:
-        n = 0
-        for page in doc:
-            text = page.get_textpage()
-            n += text.count_chars() < _MIN_CHARS
-        return n
-    except Exception:  # noqa: BLE001
-        return 0
-    finally:
-        doc.close()
+    with _PDFIUM:
+        try:
+            doc = pypdfium2.PdfDocument(io.BytesIO(src) if data is not None else src)
+        except Exception:  # noqa: BLE001 - a broken file gets the plain limit and its own error later
+            return 0
+        try:
+            n = 0
+            for page in doc:
+                n += page.get_textpage().count_chars() < _MIN_CHARS
+            return n
+        except Exception:  # noqa: BLE001
+            return 0
+        finally:
+            doc.close()
 
 
 def _head(path: str) -> bytes:

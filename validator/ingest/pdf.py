@@ -259,11 +259,11 @@ def read_by_ocr(path: Path) -> Document:
 def scan_lines(pages, line: int | None = None, numbered: bool = True) -> list[Line]:
     """Document lines of OCR'd pages: page numbers dropped, rows of ruled grids as they are, the
     numbers of tables without rules placed by pdf_columns, every table cell with its confidence."""
+    # The same furniture rules as a PDF page's text: page numbers, headers repeated on most pages.
+    furniture = _furniture([sp.lines for sp in pages], [[] for _ in pages], [sp.height for sp in pages])
     texts = []
-    for sp in pages:
-        keep = [i for i, ln in enumerate(sp.lines)
-                if not ((ln.bottom <= sp.height * _MARGIN or ln.top >= sp.height * (1 - _MARGIN))
-                        and (_PAGE_MARK.match(clean_text(ln.text)) or _DASHED_MARK.match(clean_text(ln.text))))]
+    for p, sp in enumerate(pages):
+        keep = [i for i in range(len(sp.lines)) if (p, i) not in furniture]
         sp.lines, sp.conf = [sp.lines[i] for i in keep], [sp.conf[i] for i in keep]
         texts.append(sp.lines)
     placed = place(texts, _markers())

@@ -17,9 +17,7 @@ import re
 from dataclasses import dataclass
 
 from validator.ingest.pdf_model import TextLine, Word
-from validator.ingest.pdf_tables import clean_text
-
-_LABEL_START = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.、．])")
+from validator.ingest.pdf_tables import _LABEL_START, clean_text
 
 _NUMBER = re.compile(r"^[-+－]?\d[\d,，]*(?:\.\d+)?%?$")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
