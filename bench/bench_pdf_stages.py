@@ -25,7 +25,7 @@ from validator.ingest import read_document  # noqa: E402
 from validator.ingest.pdf import _markers  # noqa: E402
 from validator.ingest.pdf_columns import place  # noqa: E402
 from validator.ingest.pdf_model import text_lines  # noqa: E402
-from validator.textlayer import assess  # noqa: E402
+from validator.locate.textlayer import assess  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
 VARIANTS = ROOT / "tests" / "output" / "producers"

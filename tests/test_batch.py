@@ -274,9 +274,9 @@ def test_missing_input_is_a_usage_error(tmp_path):
 
 def test_store_feeds_the_workbook_dashboard_and_circular(sample_store, tmp_path):
     from validator.batch.handoff import report_data
-    from validator.reports.circular import draft_circular_docx
-    from validator.reports.dashboard import batch_dashboard_html
-    from validator.reports.workbook import batch_workbook
+    from validator.output.circular import draft_circular_docx
+    from validator.output.dashboard import batch_dashboard_html
+    from validator.output.workbook import batch_workbook
 
     path, _ = sample_store
     with Store(str(path)) as st:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from validator.digitsplit import candidate_splits, resolve
+from validator.locate.digitsplit import candidate_splits, resolve
 
 
 def test_splits_respect_leading_zeros_and_boundaries():

@@ -82,7 +82,7 @@ def test_unit_in_a_2021_amount_cell(tmp_path):
 
 def test_prose_number_with_unit_is_not_a_cell(tmp_path):
     """In running text a number with a unit followed by a sentence is prose, not a cell."""
-    from validator.cells import cells_from_running_text
+    from validator.model.cells import cells_from_running_text
     assert cells_from_running_text("8条，主动公开", 0) == []
     assert [(c.status, c.value, c.unit) for c in cells_from_running_text("2笔 984361元三、", 0)] == [
         ("unit", 2, "笔"), ("unit", 984361, "元")]

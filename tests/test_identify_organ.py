@@ -11,10 +11,10 @@ import pytest
 
 from conftest import CORPUS, SAMPLES, need_shared
 from validator.check import check_path
-from validator.document import Document
-from validator.flat import flatten
-from validator.identify import identify
 from validator.ingest.text import lines_from_text
+from validator.locate.identify import identify
+from validator.model.document import Document
+from validator.model.flat import flatten
 
 CLEAN = (SAMPLES / "clean_2021.txt").read_text(encoding="utf-8")
 TITLE = "青禾县人民政府2024年政府信息公开工作年度报告"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from validator.cells import convert_to_column, parse_cell
 from validator.ingest import read_document
 from validator.ingest.html import clean_cell, read_html
+from validator.model.cells import convert_to_column, parse_cell
 from validator.rules import formats
 
 SHARED = Path(__file__).parents[1] / ".." / "shared"

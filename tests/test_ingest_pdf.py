@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from validator.document import Line
 from validator.ingest import ReadError
 from validator.ingest.pdf import read_pdf
 from validator.ingest.pdf_tables import Piece, choose, clean_text, defects, is_number, stitch
+from validator.model.document import Line
 
 SHARED = Path(__file__).parents[1] / ".." / "shared"
 CORPUS = SHARED / "corpus"

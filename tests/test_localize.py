@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from validator.localize import minimal_fixes
-from validator.relations import equations
+from validator.checks.localize import minimal_fixes
+from validator.checks.relations import equations
 from validator.rules import formats
 
 F = formats()["2021"]
@@ -81,7 +81,7 @@ def test_no_negative_repairs():
 
 
 def test_independent_errors_are_localised_apart():
-    from validator.localize import components, residual
+    from validator.checks.localize import components, residual
 
     f4 = F.tables["appeals"]
     cols = list(f4.columns)

@@ -23,7 +23,7 @@ def test_wheel_runs_away_from_the_source_tree(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     for part in ("common.yaml", "content.yaml", "format-2019.yaml", "format-2021.yaml"):
         assert f"validator/rules_data/{part}" in names
-    assert any(n.startswith("validator/reports/templates/") for n in names)
+    assert any(n.startswith("validator/output/templates/") for n in names)
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     sample = tmp_path / "report.txt"

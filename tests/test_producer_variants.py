@@ -15,7 +15,7 @@ import producers
 from conftest import CORPUS, SAMPLES, need_shared
 from validator.check import check_path, report_json
 from validator.ingest import read_document
-from validator.textlayer import assess
+from validator.locate.textlayer import assess
 
 ERROR_CATEGORIES = {"arithmetic", "type", "broken_table", "missing_section"}
 # The dates of a re-made file are the day it was made: the deadline rules are not compared.

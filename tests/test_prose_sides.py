@@ -10,7 +10,7 @@ from test_reports import CHROMIUM, OUT, _chromium, _page_errors
 
 from conftest import SAMPLES
 from validator.check import Options, check_path
-from validator.reports.single_html import render_report_html
+from validator.output.single_html import render_report_html
 
 CLEAN = (SAMPLES / "clean_2021.txt").read_text(encoding="utf-8")
 PROSE = "全年共收到政府信息公开申请57件"

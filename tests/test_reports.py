@@ -1,4 +1,4 @@
-"""validator.reports: the single-report HTML page, the batch workbook, dashboard and draft circular."""
+"""validator.output: the single-report HTML page, the batch workbook, dashboard and draft circular."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from lxml import html as lhtml
 
 from conftest import ROOT, SAMPLES
 from validator.check import check_path
-from validator.reports.batch import (
+from validator.output.batch import (
     cells_from_report,
     findings_from_report,
     missing_unit,
@@ -24,10 +24,10 @@ from validator.reports.batch import (
     rule_stats,
     unit_from_report,
 )
-from validator.reports.circular import draft_circular_docx
-from validator.reports.dashboard import batch_dashboard_html
-from validator.reports.single_html import render_report_html
-from validator.reports.workbook import batch_workbook
+from validator.output.circular import draft_circular_docx
+from validator.output.dashboard import batch_dashboard_html
+from validator.output.single_html import render_report_html
+from validator.output.workbook import batch_workbook
 
 OUT = ROOT / "tests" / "output"  # screenshots; gitignored
 CHROMIUM = Path("/usr/bin/chromium")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
+from validator.output.rules_md import render
 from validator.rules import common, formats
-from validator.rulesdoc import render
 
 
 def test_both_formats_load_with_their_differences():

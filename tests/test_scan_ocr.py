@@ -225,7 +225,7 @@ def test_pictures_without_the_engine_are_reported(tmp_path, monkeypatch):
 def test_result_page_shows_ocr_confidence(tmp_path):
     """The HTML result marks every uncertain cell (its reading and confidence) and shows each other
     OCR'd cell's confidence on hover."""
-    from validator.reports.single_html import render_report_html
+    from validator.output.single_html import render_report_html
 
     rep = check_path(producers.image_scan(SAMPLES / "defect_single_wrong_cell.pdf"))
     html = render_report_html(rep)

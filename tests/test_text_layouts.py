@@ -9,8 +9,8 @@ import re
 import pytest
 
 from conftest import SAMPLES
-from validator.cells import parse_cell
 from validator.check import check_path, report_json
+from validator.model.cells import parse_cell
 
 CLEAN = (SAMPLES / "clean_2021.txt").read_text(encoding="utf-8")
 BASE = report_json(check_path(SAMPLES / "clean_2021.txt"))["tables"]

@@ -6,25 +6,25 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from validator.content import content_findings, organ_kind
-from validator.crossyear import cross_year_findings
-from validator.deadline import deadline_findings
-from validator.detect import detect_format, fallback_format
-from validator.document import Document
-from validator.extract import TableResult, extract_labelled, extract_single_row, first_row
+from validator.checks.cell_types import validate_all
+from validator.checks.content import content_findings, organ_kind
+from validator.checks.crossyear import cross_year_findings
+from validator.checks.deadline import deadline_findings
+from validator.checks.grid import misaligned_headers
+from validator.checks.prose import prose_findings
+from validator.checks.tables import arithmetic_findings, table_findings
+from validator.checks.totals import generic_total_findings
 from validator.findings import Finding, make
-from validator.flat import Flat, flatten
-from validator.grid_checks import misaligned_headers
-from validator.identify import identify, is_pre_2019, looks_like_report
 from validator.ingest import ReadError, read_document
-from validator.ocr_cells import THRESHOLD, set_aside
-from validator.prose import prose_findings
+from validator.locate.detect import detect_format, fallback_format
+from validator.locate.extract import TableResult, extract_labelled, extract_single_row, first_row
+from validator.locate.identify import identify, is_pre_2019, looks_like_report
+from validator.locate.ocr_cells import THRESHOLD, set_aside
+from validator.locate.sections import SectionHit, find_renamed, find_sections
+from validator.locate.textlayer import assess, ranges, template_words
+from validator.model.document import Document
+from validator.model.flat import Flat, flatten
 from validator.rules import FormatSpec, common, formats, rules_version
-from validator.schema import validate_all
-from validator.sections import SectionHit, find_renamed, find_sections
-from validator.table_checks import arithmetic_findings, table_findings
-from validator.textlayer import assess, ranges, template_words
-from validator.totals import generic_total_findings
 
 
 @dataclass
@@ -201,7 +201,7 @@ def _first(rx, text: str, start: int = 0) -> int:
 
 
 def _uncertain_finding(flat: Flat, table: TableResult, lang: str) -> Finding:
-    from validator.table_checks import _labels
+    from validator.checks.tables import _labels
 
     row_label, col_label = _labels(table, lang)
     keys = sorted(table.uncertain, key=lambda k: table.uncertain[k][1])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from validator.normalize import norm, norm_pattern
+from validator.model.normalize import norm, norm_pattern
 
 
 def _rules_dir() -> Path:

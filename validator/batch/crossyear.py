@@ -9,7 +9,7 @@ import json
 from collections import defaultdict
 
 from validator.batch.store import Store, best_document, finding_row
-from validator.crossyear import copied
+from validator.checks.crossyear import copied
 from validator.findings import make
 from validator.rules import common, formats
 

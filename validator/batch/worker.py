@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from validator.check import check_path, report_json
-from validator.crossyear import section_texts
+from validator.checks.crossyear import section_texts
 from validator.findings import make
 from validator.rules import rules_version
 

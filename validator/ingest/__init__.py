@@ -1,10 +1,10 @@
-"""Readers: every input form becomes a Document (see validator.document)."""
+"""Readers: every input form becomes a Document (see validator.model.document)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from validator.document import Document
+from validator.model.document import Document
 
 
 class ReadError(Exception):

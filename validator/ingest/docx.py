@@ -21,11 +21,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from validator.document import Document, Line
 from validator.ingest import ReadError
 from validator.ingest.docx_frames import is_layout, read_layout
 from validator.ingest.html import clean_cell
 from validator.ingest.pictures import from_docx
+from validator.model.document import Document, Line
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _REL_OFFICE_DOC = re.compile(r"/officeDocument$")

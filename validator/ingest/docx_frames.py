@@ -8,9 +8,9 @@ their positions, into the same page model a PDF gives (pdf_model), so the same c
 
 from __future__ import annotations
 
-from validator.document import Line
 from validator.ingest.pdf_model import TextLine, Word
 from validator.ingest.pdf_tables import clean_text
+from validator.model.document import Line
 
 _EMU = 12700  # EMU per point
 _MIN_BOXES = 20

@@ -14,9 +14,9 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from validator.document import Document, Line
 from validator.ingest.encoding import decode_bytes
 from validator.ingest.pictures import from_html
+from validator.model.document import Document, Line
 from validator.rules import common
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")

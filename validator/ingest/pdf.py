@@ -7,7 +7,6 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from validator.document import Document, Line
 from validator.ingest import ReadError
 from validator.ingest.pdf_clipped import Cut, unclip
 from validator.ingest.pdf_columns import Markers, place
@@ -21,6 +20,7 @@ from validator.ingest.pdf_tables import (
     plumber_tables,
     stitch,
 )
+from validator.model.document import Document, Line
 
 # Page furniture that carries digits but no data: "- 3 -", "— 3 —", "第 3 页 共 9 页", "3/9", a bare 3.
 _PAGE_MARK = re.compile(r"^[—–\-－_\s]*\d{1,4}[—–\-－_\s]*$|^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?$"
@@ -190,7 +190,7 @@ def _cut_fields(cut: Cut, pieces: list[Piece]) -> dict:
 
 @cache
 def _markers() -> Markers:
-    from validator.normalize import norm_pattern
+    from validator.model.normalize import norm_pattern
     from validator.rules import common
 
     sections = {s["id"]: re.compile(norm_pattern(s["match"])) for s in common()["sections"]}

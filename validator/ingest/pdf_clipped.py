@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from validator.cells import UNREADABLE
 from validator.ingest.pdf_tables import Piece, is_number
+from validator.model.cells import UNREADABLE
 
 _EDGE = 1.5  # points: a table reaching this close to the page edge is cut by it
 

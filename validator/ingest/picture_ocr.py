@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from validator.document import Document
+from validator.model.document import Document
 
 MIN_WIDTH, MIN_HEIGHT = 300, 120  # pixels: smaller pictures are decoration
 

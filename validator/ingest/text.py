@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from validator.document import Document, Line
 from validator.ingest.encoding import decode_bytes
+from validator.model.document import Document, Line
 
 _PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _RULE = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,}|(-{3}\s*\t\s*)+-{3}\s*)$")

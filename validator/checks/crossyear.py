@@ -6,9 +6,9 @@ from __future__ import annotations
 import difflib
 import re
 
-from validator.content import section_text
+from validator.checks.content import section_text
+from validator.checks.prose import cell_value
 from validator.findings import Finding, make
-from validator.prose import cell_value
 from validator.rules import content
 
 _CJK_ONLY = re.compile(r"[^\u4e00-\u9fff0-9]")

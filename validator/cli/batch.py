@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from validator.cli import Lang, OutFormat, app
+from validator.cli.app import Lang, OutFormat, app
 
 STORE_HELP = "SQLite 存储文件 / the SQLite store"
 
@@ -118,7 +118,7 @@ def summary(
     if format == OutFormat.json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
-    from validator.batch.summary_text import print_summary
+    from validator.output.summary_text import print_summary
 
     print_summary(data, lang.value)
 
@@ -142,9 +142,9 @@ def write_reports(store: Path, out: Path, year: int | None, lang: str, title: st
     """The three things a screening office sends on: workbook, dashboard, draft circular."""
     from validator.batch.handoff import report_data
     from validator.batch.store import Store
-    from validator.reports.circular import draft_circular_docx
-    from validator.reports.dashboard import batch_dashboard_html
-    from validator.reports.workbook import batch_workbook
+    from validator.output.circular import draft_circular_docx
+    from validator.output.dashboard import batch_dashboard_html
+    from validator.output.workbook import batch_workbook
 
     with Store(str(store)) as st:
         units, findings, cells = report_data(st, year)

@@ -5,17 +5,17 @@ follow the official order and each chosen label is followed by values (a weighte
 values after a label are the cells up to the next chosen label. Value rows that lost their label
 (PDF-to-Markdown extraction) are placed into the official rows that lack values between two
 anchored rows, when the counts agree exactly. Digit runs glued together are split with
-validator.digitsplit."""
+validator.locate.digitsplit."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from validator import digitsplit
-from validator.cells import Cell, cells_from_running_text, cells_from_structured, convert_to_column
-from validator.flat import Flat
-from validator.relations import row_constraints
+from validator.checks.relations import row_constraints
+from validator.locate import digitsplit
+from validator.model.cells import Cell, cells_from_running_text, cells_from_structured, convert_to_column
+from validator.model.flat import Flat
 from validator.rules import FormatSpec, TableSpec
 
 

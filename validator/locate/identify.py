@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from validator.flat import Flat
+from validator.model.flat import Flat
 from validator.rules import compile_text, content
 
 _ORG = r"[\u4e00-\u9fff（）·]{2,40}?"

@@ -9,8 +9,8 @@ What is left is arithmetic on cells read with confidence. See docs/design.md for
 
 from __future__ import annotations
 
-from validator.extract import TableResult
-from validator.flat import Flat
+from validator.locate.extract import TableResult
+from validator.model.flat import Flat
 
 THRESHOLD = 0.85
 

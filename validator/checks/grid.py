@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from validator.normalize import norm
+from validator.model.normalize import norm
 from validator.rules import TableSpec
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from validator.reports.common import CATEGORIES, RULE_TITLE, rule_title, sev_name
+from validator.output.common import CATEGORIES, RULE_TITLE, rule_title, sev_name
 from validator.rules import common, formats
 
 UNCHECKED_RULES = ("I1", "I2", "I3", "I4", "I6")  # the file was not checked as a report

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from validator.flat import Flat
+from validator.model.flat import Flat
 from validator.rules import common
 
 _NUMERALS = "一二三四五六七八九十"

@@ -11,9 +11,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from validator.reports import batch
-from validator.reports.batch import categories, normalise, with_missing
-from validator.reports.common import cat_name, labels, rule_title, sev_name, template_name
+from validator.output import batch
+from validator.output.batch import categories, normalise, with_missing
+from validator.output.common import cat_name, labels, rule_title, sev_name, template_name
 
 _HEAD_FILL = PatternFill("solid", fgColor="1D4E89")
 _HEAD_FONT = Font(bold=True, color="FFFFFF")

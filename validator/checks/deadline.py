@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from validator.findings import Finding, make
-from validator.flat import Flat
+from validator.model.flat import Flat
 from validator.rules import compile_text, content
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")

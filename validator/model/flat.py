@@ -7,8 +7,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from validator.document import Document, Line
-from validator.normalize import norm, squeeze_cjk_spaces
+from validator.model.document import Document, Line
+from validator.model.normalize import norm, squeeze_cjk_spaces
 
 
 @dataclass

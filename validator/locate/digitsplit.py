@@ -63,7 +63,7 @@ def resolve(chunks: list[str], k: int, accept: Callable[[list[float]], bool]):
     """Returns (values, used_arithmetic): values[i] is a number or None when undetermined. When
     digits had to be cut and no cut satisfies the row's own relations, the cut is not to be trusted
     (a row number read as a value, a lost cell): every value is None."""
-    from validator.cells import to_number
+    from validator.model.cells import to_number
 
     cands = [[to_number(x) for x in c] for c in candidate_splits(chunks, k)]
     if not cands:

@@ -9,10 +9,10 @@ from collections import Counter
 from pathlib import Path
 
 from validator.check import Report
-from validator.extract import TableResult
 from validator.findings import Finding
-from validator.ocr_cells import THRESHOLD, cell_conf
-from validator.reports.common import (
+from validator.locate.extract import TableResult
+from validator.locate.ocr_cells import THRESHOLD, cell_conf
+from validator.output.common import (
     SEV_RANK,
     L,
     fmt_value,
@@ -22,8 +22,8 @@ from validator.reports.common import (
     template_name,
     verdict,
 )
-from validator.reports.grid import GCell, Grid, layout
-from validator.reports.render_env import render
+from validator.output.grid import GCell, Grid, layout
+from validator.output.render_env import render
 from validator.rules import rules_version
 
 _TABLE_IDS = ("disclosure", "applications", "appeals")

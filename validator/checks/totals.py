@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from validator.findings import Finding, make
-from validator.flat import Flat
+from validator.model.flat import Flat
 from validator.rules import compile_text, content
 
 

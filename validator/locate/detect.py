@@ -3,7 +3,7 @@ column headers, table 三's （六） rows)."""
 
 from __future__ import annotations
 
-from validator.flat import Flat
+from validator.model.flat import Flat
 from validator.rules import formats
 
 

@@ -1,33 +1,15 @@
-"""Command line: `nianbao check FILE...`."""
+"""`nianbao check FILE...`, `nianbao rules`, `nianbao version`."""
 
 from __future__ import annotations
 
 import json
 import re
 import sys
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="nianbao：政府信息公开工作年度报告检查工具 / validator for government information-disclosure annual reports.")
-
-
-class OutFormat(StrEnum):
-    text = "text"
-    json = "json"
-    html = "html"
-
-
-class Kind(StrEnum):
-    government = "government"
-    department = "department"
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
+from validator.cli.app import Kind, Lang, OutFormat, app
 
 
 @app.command()
@@ -43,7 +25,7 @@ def check(
 ):
     """检查一份或多份年度报告 / check one or more annual reports."""
     from validator.check import Options, check_path, report_json
-    from validator.render import render_text
+    from validator.output.text import render_text
 
     if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
         raise typer.BadParameter("--published 应为 YYYY-MM-DD / must be YYYY-MM-DD")
@@ -57,7 +39,7 @@ def check(
         else:
             sys.stdout.write(text)
     elif format == OutFormat.html:
-        from validator.reports.single_html import render_report_html
+        from validator.output.single_html import render_report_html
 
         for f, r in zip(files, reports, strict=True):
             if output is not None and not output.is_dir() and len(files) == 1:
@@ -76,7 +58,7 @@ def check(
 @app.command()
 def rules():
     """输出规则说明（Markdown）/ print the rules reference (Markdown)."""
-    from validator.rulesdoc import render
+    from validator.output.rules_md import render
 
     sys.stdout.write(render())
 
@@ -89,13 +71,3 @@ def version():
 
     typer.echo(f"nianbao {__version__} (rules {rules_version()})")
 
-
-from validator import cli_batch  # noqa: E402,F401
-
-
-def main():
-    app()
-
-
-if __name__ == "__main__":
-    main()

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from validator.findings import Finding, make
-from validator.flat import Flat
+from validator.locate.sections import SectionHit
+from validator.model.flat import Flat
 from validator.rules import compile_text, content
-from validator.sections import SectionHit
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import chain
 
-from validator.relations import Equation
+from validator.checks.relations import Equation
 
 Cell = tuple[str, str]
 

@@ -1,15 +1,15 @@
-"""Findings about one extracted table: structure (T*), cell types (V*, via validator.schema) and
-arithmetic (R*, with error localisation from validator.localize)."""
+"""Findings about one extracted table: structure (T*), cell types (V*, via validator.checks.cell_types) and
+arithmetic (R*, with error localisation from validator.checks.localize)."""
 
 from __future__ import annotations
 
-from validator.extract import TableResult
+from validator.checks.cell_types import validate_all
+from validator.checks.localize import components, minimal_fixes, residual
+from validator.checks.relations import equations
 from validator.findings import Finding, make
-from validator.flat import Flat
-from validator.localize import components, minimal_fixes, residual
-from validator.relations import equations
+from validator.locate.extract import TableResult
+from validator.model.flat import Flat
 from validator.rules import FormatSpec, common
-from validator.schema import validate_all
 
 
 def _labels(table: TableResult, lang: str):

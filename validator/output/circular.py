@@ -18,8 +18,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from validator.batch.summary import ERROR_WEIGHTS, OTHER_ERROR_WEIGHT, WARNING_WEIGHT
-from validator.reports.batch import frequent_problems, normalise, with_missing
-from validator.reports.common import rule_title, template_name
+from validator.output.batch import frequent_problems, normalise, with_missing
+from validator.output.common import rule_title, template_name
 
 _SCORE_NOTE = (f"注：得分满分100分；缺少法定部分、表格结构错误每处扣{ERROR_WEIGHTS['missing_section']}分，"
                f"勾稽关系、跨年度错误每处扣{ERROR_WEIGHTS['arithmetic']}分，其他错误每处扣{OTHER_ERROR_WEIGHT}分，"

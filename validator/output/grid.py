@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from validator.extract import TableResult
+from validator.locate.extract import TableResult
 
 # Table 二 is printed as blocks, one per item of Art. 20 of the Regulations.
 _ART20_ITEM = {"regulations": "（一）", "normative_documents": "（一）", "licensing": "（五）",

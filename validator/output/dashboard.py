@@ -1,5 +1,5 @@
 """A batch as one self-contained HTML dashboard: key figures, problems by category, units ranked
-by score, rules by pass rate (inline SVG drawn in validator.reports.svgcharts), the most frequent
+by score, rules by pass rate (inline SVG drawn in validator.output.svgcharts), the most frequent
 problems and the per-unit table. No script and no external asset."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as _dt
 from collections import Counter, defaultdict
 
-from validator.reports import batch
-from validator.reports.batch import categories, frequent_problems, normalise, with_missing
-from validator.reports.common import L, cat_name, rule_title, sev_name, template_name
-from validator.reports.render_env import render
-from validator.reports.svgcharts import ranked_bars, stacked_columns, stacked_rows
+from validator.output import batch
+from validator.output.batch import categories, frequent_problems, normalise, with_missing
+from validator.output.common import L, cat_name, rule_title, sev_name, template_name
+from validator.output.render_env import render
+from validator.output.svgcharts import ranked_bars, stacked_columns, stacked_rows
 
 UI = {
     "zh": {"title": "{year}年度政府信息公开工作年度报告检查情况", "title_noyear": "政府信息公开工作年度报告检查情况",

@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from validator.extract import TableResult
+from validator.checks.relations import equations
+from validator.checks.tables import _values as checked_values
 from validator.findings import Finding, make
-from validator.flat import Flat
-from validator.relations import equations
+from validator.locate.extract import TableResult
+from validator.model.flat import Flat
 from validator.rules import FormatSpec, compile_text, content
-from validator.table_checks import _values as checked_values
 
 _CLAUSE = re.compile(r"[^。；;！!？?\n]+")
 # A short numbered heading on a line of its own ("（二）依申请公开情况"): the paragraph after it is
