@@ -19,12 +19,12 @@ OWN_RULES = ("R5", "R6", "X1")
 def _finding(rid: str, lang: str, fields: dict, template: str | None, **where) -> dict:
     """The same finding `check --previous` gives (validator.findings.make), as the store's dict."""
     fmt = formats().get(template or "")
-    f = make(rid, lang, {**fields, "_basis": common()["legal_basis"].get(fmt.basis) if fmt else None},
+    f = make(rid, {**fields, "_basis": common()["legal_basis"].get(fmt.basis) if fmt else None},
              table=where.get("table"), row=where.get("row"), column=where.get("column"),
              actual=fields.get("actual"), expected=fields.get("expected"),
              location={"page": where.get("page"), "line": where.get("line")},
              previous_file=fields.get("prev_file"), previous_year=fields.get("prev_year"))
-    return f.to_json()
+    return f.to_json(lang)
 
 
 def _label(template: str | None, table: str, kind: str, cid: str) -> str:

@@ -92,9 +92,9 @@ def _peak_rss_kb() -> int:
 
 def failure_result(task: Task, detail: str, kind: str) -> dict:
     """What the store records when no report could be produced: a timeout, a dead worker, a crash."""
-    f = make("I1", task.lang, {"detail": detail})
+    f = make("I1", {"detail": detail})
     report = {"file": task.display, "input_format": None, "template": "unknown", "organ": None, "year": None,
-              "sections": [], "tables": {}, "unreadable_cells": [], "findings": [f.to_json()],
+              "sections": [], "tables": {}, "unreadable_cells": [], "findings": [f.to_json(task.lang)],
               "rules_version": rules_version()}
     return {"report": report, "cells": [], "exit_code": 2, "error": f"{kind}: {detail}", "seconds": None,
             "peak_rss_kb": None}

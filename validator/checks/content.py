@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import re
 
-from validator.findings import Finding, make
+from validator.checks import Context
+from validator.findings import Finding, Text, make
 from validator.locate.sections import SectionHit
 from validator.model.flat import Flat
 from validator.rules import compile_text, content
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+RULES = {"C1": ("detail",), "C2": (), "C3": (), "C4": ("organ",), "Y1": ("year", "period"), "Y2": ("sentence", "y")}
+
+
+def check(ctx: Context):
+    return content_findings(ctx.flat, ctx.sections, ctx.template, ctx.organ, ctx.kind, ctx.year)
 
 
 def section_text(flat: Flat, sections: list[SectionHit], sid: str, tables_end: int = 0) -> tuple[str, int] | None:
@@ -20,7 +27,7 @@ def section_text(flat: Flat, sections: list[SectionHit], sid: str, tables_end: i
     s = next((x for x in sections if x.id == sid), None)
     if s is None:
         return None
-    start = s.pos if s.found else getattr(s, "content_pos", -1)
+    start = s.pos if s.found else s.content_pos
     if start < 0:
         return None
     if s.found:
@@ -48,7 +55,7 @@ def organ_kind(organ: str | None, override: str | None) -> str | None:
 
 
 def content_findings(flat: Flat, sections: list[SectionHit], template: str, organ: str | None, kind: str | None,
-                     year: int | None, lang: str) -> list[Finding]:
+                     year: int | None) -> list[Finding]:
     cfg = content()["content"]
     out: list[Finding] = []
     probs = section_text(flat, sections, "problems")
@@ -60,30 +67,30 @@ def content_findings(flat: Flat, sections: list[SectionHit], template: str, orga
         has_i = bool(compile_text(cfg["improvement_words"]).search(text))
         detail = None
         if chars < cfg["token_chars"]:
-            detail = (f"只有 {chars} 个字，是一句套话，没有具体写明存在的问题和改进措施" if lang != "en"
-                      else f"has only {chars} characters: a token sentence, no concrete problems or improvements")
+            detail = Text(f"只有 {chars} 个字，是一句套话，没有具体写明存在的问题和改进措施",
+                          f"has only {chars} characters: a token sentence, no concrete problems or improvements")
         elif not has_p and not has_i:
-            detail = "没有写明存在的问题，也没有写明改进措施" if lang != "en" else "states neither problems nor improvements"
+            detail = Text("没有写明存在的问题，也没有写明改进措施", "states neither problems nor improvements")
         elif not has_p:
-            detail = "没有写明存在的问题" if lang != "en" else "states no problems"
+            detail = Text("没有写明存在的问题", "states no problems")
         elif not has_i:
-            detail = "没有写明改进情况或措施" if lang != "en" else "states no improvements or measures"
+            detail = Text("没有写明改进情况或措施", "states no improvements or measures")
         if detail:
-            out.append(make("C1", lang, {"detail": detail}, location=loc))
+            out.append(make("C1", {"detail": detail}, location=loc))
         if template == "2021" and chars >= cfg["token_chars"] and not compile_text(cfg["rectification_words"]).search(text):
-            out.append(make("C2", lang, {}, location=loc))
+            out.append(make("C2", {}, location=loc))
         yr = _plans_in_report_year(text, year)
         if yr:
             sentence, y = yr
-            out.append(make("Y2", lang, {"sentence": sentence, "y": y}, location=loc))
+            out.append(make("Y2", {"sentence": sentence, "y": y}, location=loc))
     other = section_text(flat, sections, "other")
     if other and template == "2021":
         text, pos = other
         if not compile_text(cfg["processing_fee_words"]).search(text):
-            out.append(make("C3", lang, {}, location=flat.location(pos)))
+            out.append(make("C3", {}, location=flat.location(pos)))
     if kind == "government" and not compile_text(cfg["government_extra_words"]).search(flat.text):
-        out.append(make("C4", lang, {"organ": organ or ("本机关" if lang != "en" else "this organ")}))
-    out += _period(flat, year, lang)
+        out.append(make("C4", {"organ": organ or Text("本机关", "this organ")}))
+    out += _period(flat, year)
     return out
 
 
@@ -98,7 +105,7 @@ def _plans_in_report_year(text: str, year: int | None):
     return None
 
 
-def _period(flat: Flat, year: int | None, lang: str) -> list[Finding]:
+def _period(flat: Flat, year: int | None) -> list[Finding]:
     if year is None:
         return []
     m = compile_text(content()["year"]["period"]).search(flat.text)
@@ -107,6 +114,6 @@ def _period(flat: Flat, year: int | None, lang: str) -> list[Finding]:
     y1, y2 = int(m.group("y1")), int(m.group("y2"))
     if y1 == year and y2 == year:
         return []
-    period = (f"{y1}年1月1日至{y2}年12月31日" if lang != "en" else f"1 Jan {y1} to 31 Dec {y2}")
-    return [make("Y1", lang, {"year": year, "period": period}, actual=y1 if y1 != year else y2, expected=year,
+    period = Text(f"{y1}年1月1日至{y2}年12月31日", f"1 Jan {y1} to 31 Dec {y2}")
+    return [make("Y1", {"year": year, "period": period}, actual=y1 if y1 != year else y2, expected=year,
                  location=flat.location(m.start()))]

@@ -11,6 +11,10 @@ from validator.checks.prose import cell_value
 from validator.findings import Finding, make
 from validator.rules import content
 
+RULES = {"R5": ("column_label", "actual", "expected", "prev_year", "prev_file"),
+         "R6": ("row_label", "actual", "prev", "issued", "repealed", "expected", "prev_year"),
+         "X1": ("number", "title", "ratio", "passages"), "X2": ("previous", "prev_year", "year")}
+
 _CJK_ONLY = re.compile(r"[^\u4e00-\u9fff0-9]")
 
 
@@ -18,10 +22,10 @@ def _val(rep, ref):
     return cell_value(rep.tables, ref)
 
 
-def cross_year_findings(rep, prev, lang: str) -> list[Finding]:
+def cross_year_findings(rep, prev) -> list[Finding]:
     out: list[Finding] = []
     if prev.year is not None and rep.year is not None and prev.year != rep.year - 1:
-        out.append(make("X2", lang, {"previous": prev.file, "prev_year": prev.year, "year": rep.year - 1}))
+        out.append(make("X2", {"previous": prev.file, "prev_year": prev.year, "year": rep.year - 1}))
     t3 = rep.tables.get("applications")
     if t3 is not None and t3.found:
         for col in t3.columns:
@@ -31,7 +35,7 @@ def cross_year_findings(rep, prev, lang: str) -> list[Finding]:
                 continue
             label = t3.spec.columns.get(col, {}).get("label", col)
             cell = t3.rows["carried_over"].cells.get(col)
-            out.append(make("R5", lang, {"column_label": label, "actual": now, "expected": before,
+            out.append(make("R5", {"column_label": label, "actual": now, "expected": before,
                                          "prev_year": prev.year, "prev_file": prev.file},
                             table="applications", row="carried_over", column=col, actual=now, expected=before,
                             location=rep.flat.location(cell.pos if cell else -1)))
@@ -45,10 +49,10 @@ def cross_year_findings(rep, prev, lang: str) -> list[Finding]:
             expected = p + issued - repealed
             if now != expected:
                 label = rep.tables["disclosure"].spec.row(row).label
-                out.append(make("R6", lang, {"row_label": label, "actual": now, "prev": p, "issued": issued,
+                out.append(make("R6", {"row_label": label, "actual": now, "prev": p, "issued": issued,
                                              "repealed": repealed, "expected": expected, "prev_year": prev.year},
                                 table="disclosure", row=row, column="in_force", actual=now, expected=expected))
-    out += _copied(rep, prev, lang)
+    out += _copied(rep, prev)
     return out
 
 
@@ -77,7 +81,7 @@ def section_texts(rep) -> dict[str, str]:
     return out
 
 
-def _copied(rep, prev, lang: str) -> list[Finding]:
+def _copied(rep, prev) -> list[Finding]:
     out = []
     before = section_texts(prev)
     for sid, now in section_texts(rep).items():
@@ -87,7 +91,7 @@ def _copied(rep, prev, lang: str) -> list[Finding]:
         ratio, passages = hit
         sec = next(s for s in rep.sections if s.id == sid)
         loc = section_text(rep.flat, rep.sections, sid)[1]
-        out.append(make("X1", lang, {"number": sec.number, "title": sec.title, "ratio": round(ratio * 100),
+        out.append(make("X1", {"number": sec.number, "title": sec.title, "ratio": round(ratio * 100),
                                      "passages": passages}, location=rep.flat.location(loc),
                         similarity=round(ratio, 3)))
     return out

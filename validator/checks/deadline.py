@@ -10,9 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from validator.findings import Finding, make
+from validator.checks import NA, Context, Outcome
+from validator.findings import Finding, Text, make
 from validator.model.flat import Flat
 from validator.rules import compile_text, content
+
+RULES = {"D1": ("published", "source", "kind", "kind_en", "deadline"), "D2": (), "D3": ("published", "source"),
+         "D4": ("published", "source", "kind", "kind_en", "deadline", "meta_field", "meta_field_en")}
+
+
+def check(ctx: Context):
+    fs = deadline_findings(ctx.flat, ctx.doc.meta, ctx.year, ctx.kind, ctx.published)
+    if ctx.year is None or any(f.rule in ("D2", "D4") for f in fs):
+        yield Outcome("D1", "document", NA)  # no date to judge by
+    yield from fs
+
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 
@@ -70,16 +82,15 @@ _SOURCE_EN = {"--published": "--published", "网页发布时间": "web page date
               "文件元数据": "file metadata"}
 
 
-def deadline_findings(flat: Flat, meta: dict, year: int | None, kind: str | None, given: str | None,
-                      lang: str) -> list[Finding]:
+def deadline_findings(flat: Flat, meta: dict, year: int | None, kind: str | None, given: str | None) -> list[Finding]:
     if year is None:
         return []
     published, source = publication_date(flat, meta, given)
     if published is None:
-        return [make("D2", lang, {})]
-    src = _SOURCE_EN.get(source, source) if lang == "en" else source
+        return [make("D2", {})]
+    src = Text(source, _SOURCE_EN.get(source, source))
     if published < dt.date(year + 1, 1, 1):
-        return [make("D3", lang, {"published": published.isoformat(), "source": src})]
+        return [make("D3", {"published": published.isoformat(), "source": src})]
     cfg = content()["deadline"]
     # Without a known kind, hold the report to the later (government) deadline: never a false alarm.
     mmdd = cfg["department"] if kind == "department" else cfg["government"]
@@ -92,9 +103,9 @@ def deadline_findings(flat: Flat, meta: dict, year: int | None, kind: str | None
     if source == "文件元数据":
         key = next(k for k in ("created", "modified") if _date(meta.get(k)))
         fields.update({"meta_field": _META_FIELD[key][0], "meta_field_en": _META_FIELD[key][1]})
-        return [make("D4", lang, fields, actual=published.isoformat(), date_source="file_metadata",
+        return [make("D4", fields, actual=published.isoformat(), date_source="file_metadata",
                      metadata_field=key, deadline=deadline.isoformat())]
-    return [make("D1", lang, fields, actual=published.isoformat(), expected=deadline.isoformat())]
+    return [make("D1", fields, actual=published.isoformat(), expected=deadline.isoformat())]
 
 
 _META_FIELD = {"created": ("创建日期", "creation date"), "modified": ("修改日期", "modification date")}

@@ -13,12 +13,24 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from validator.checks import Context
+from validator.checks.arithmetic import checked_values
 from validator.checks.relations import equations
-from validator.checks.tables import _values as checked_values
-from validator.findings import Finding, make
+from validator.findings import Finding, Text, make
 from validator.locate.extract import TableResult
 from validator.model.flat import Flat
 from validator.rules import FormatSpec, compile_text, content
+
+RULES = {
+    "P1": ("where", "fragment", "quantity", "prose", "cell", "table_value", "others", "table_number"),
+    "P2": ("sentence", "quantity", "upheld", "total"),
+    "P3": ("sentence", "prose", "computed", "n", "base"),
+}
+
+
+def check(ctx: Context):
+    return prose_findings(ctx.flat, ctx.tables, ctx.year, ctx.fmt)
+
 
 _CLAUSE = re.compile(r"[^。；;！!？?\n]+")
 # A short numbered heading on a line of its own ("（二）依申请公开情况"): the paragraph after it is
@@ -98,7 +110,7 @@ def _num(s: str) -> int:
     return int(s.replace(",", ""))
 
 
-def prose_findings(flat: Flat, tables: dict[str, TableResult], year: int | None, lang: str,
+def prose_findings(flat: Flat, tables: dict[str, TableResult], year: int | None,
                    fmt: FormatSpec | None = None) -> list[Finding]:
     """`fmt` gives the relations used to tell which side of a P1 mismatch is wrong; without it,
     the finding says both must be checked."""
@@ -118,7 +130,7 @@ def prose_findings(flat: Flat, tables: dict[str, TableResult], year: int | None,
             # The clause without its line breaks, and the offset in flat.text of each character.
             offs = [i for i in range(pa, pb) if flat.text[i] != "\n"]
             seg = "".join(flat.text[i] for i in offs)
-            out += _clause(flat, tables, seg, offs, year, quantities, exclude, cfg, lang, fmt)
+            out += _clause(flat, tables, seg, offs, year, quantities, exclude, cfg, fmt)
     return out
 
 
@@ -152,7 +164,7 @@ def _outside(a: int, b: int, spans) -> list[tuple[int, int]]:
     return [(x, y) for x, y in pieces if y - x > 4]
 
 
-def _clause(flat, tables, clause, offs, year, quantities, exclude, cfg, lang, fmt) -> list[Finding]:
+def _clause(flat, tables, clause, offs, year, quantities, exclude, cfg, fmt) -> list[Finding]:
     if "\t" in clause:
         return []
     if exclude.search(clause):
@@ -176,10 +188,10 @@ def _clause(flat, tables, clause, offs, year, quantities, exclude, cfg, lang, fm
                 if not known:
                     continue
                 if n not in known:
-                    out.append(_mismatch(flat, tables, fmt, clause, offs, m, n, q, values, lang))
+                    out.append(_mismatch(flat, tables, fmt, clause, offs, m, n, q, values))
                     continue
-                out += _percent(flat, tables, clause, m, n, offs, cfg, lang, q)
-                out += _all_upheld(tables, clause, m, n, offs, flat, cfg, lang, q)
+                out += _percent(flat, tables, clause, m, n, offs, cfg, q)
+                out += _all_upheld(tables, clause, m, n, offs, flat, cfg, q)
     return out
 
 
@@ -281,7 +293,7 @@ def _where(loc: dict, lang: str) -> str:
     return (f"第{loc['page']}页" if loc.get("page") else "") + (f"第{loc['line']}行" if loc.get("line") else "")
 
 
-def _mismatch(flat, tables, fmt, clause, offs, m, n, q, values, lang) -> Finding:
+def _mismatch(flat, tables, fmt, clause, offs, m, n, q, values) -> Finding:
     """P1: the prose states a number the table does not have. The finding is about the prose (its
     location, its words, its value as `actual`); the table's value is the other side, and is given
     as `expected` only when the table is consistent around that cell."""
@@ -291,30 +303,35 @@ def _mismatch(flat, tables, fmt, clause, offs, m, n, q, values, lang) -> Finding
     tid, rid, cid = alt[0].split(".")
     loc = flat.location(offs[m.start()])
     others = [(q.targets[k], _fmt(v)) for k, v in enumerate(values) if v is not None and k != i and v != values[i]]
-    other_text = ""
-    for a, v in others:
-        added = [r for r in a if r not in alt]
-        if set(alt) <= set(a):  # the same cells and more: name what is added
-            other_text += (f"（加上{_describe(tables, added, lang)}为 {v}）" if lang != "en"
-                           else f" ({v} with {_describe(tables, added, lang)} added)")
-        else:
-            other_text += (f"（按{_describe(tables, a, lang)}计为 {v}）" if lang != "en"
-                           else f" ({_describe(tables, a, lang)}: {v})")
-    fields = {"where": _where(loc, lang), "fragment": _fragment(clause, m.start(), m.end()),
-              "sentence": clause.strip()[:80], "quantity": q.en if lang == "en" else q.zh, "prose": n,
-              "table_value": table_value, "cell": _describe(tables, alt, lang), "others": other_text,
+
+    def other_text(lang: str) -> str:
+        out = ""
+        for a, v in others:
+            added = [r for r in a if r not in alt]
+            if set(alt) <= set(a):  # the same cells and more: name what is added
+                out += (f"（加上{_describe(tables, added, lang)}为 {v}）" if lang != "en"
+                        else f" ({v} with {_describe(tables, added, lang)} added)")
+            else:
+                out += (f"（按{_describe(tables, a, lang)}计为 {v}）" if lang != "en"
+                        else f" ({_describe(tables, a, lang)}: {v})")
+        return out
+
+    fields = {"where": Text(_where(loc, "zh"), _where(loc, "en")), "fragment": _fragment(clause, m.start(), m.end()),
+              "sentence": clause.strip()[:80], "quantity": Text(q.zh, q.en), "prose": n,
+              "table_value": table_value, "cell": Text(_describe(tables, alt, "zh"), _describe(tables, alt, "en")),
+              "others": Text(other_text("zh"), other_text("en")),
               "table_number": tables[tid].spec.number, "relations": len(failed)}
-    key = {"consistent": "P1", "inconsistent": "P1_both", "unverified": "P1_unverified"}[side]
+    variant = {"consistent": None, "inconsistent": "both", "unverified": "unverified"}[side]
     cell = tables[tid].rows.get(rid).cells.get(cid) if rid in tables[tid].rows else None
     table_loc = flat.location(cell.pos) if cell is not None and cell.pos >= 0 else None
-    return make("P1", lang, fields, rule_key=key, table=tid, row=None if rid.endswith("*") else rid, column=cid,
+    return make("P1", fields, variant=variant, table=tid, row=None if rid.endswith("*") else rid, column=cid,
                 actual=n, expected=table_value if side == "consistent" else None, location=loc,
                 quantity=q.id, table_value=table_value, side="prose" if side == "consistent" else "both",
                 table_check=side, cells=[".".join(c) for ref in alt for c in _expand(tables, ref)],
                 table_location=table_loc, failed_relations=[e.rel for e in failed])
 
 
-def _percent(flat, tables, clause, m, n, offs, cfg, lang, q) -> list[Finding]:
+def _percent(flat, tables, clause, m, n, offs, cfg, q) -> list[Finding]:
     if not q.targets[0][0].startswith("applications."):
         return []
     pm = re.match(cfg["percent"], clause[m.end():])
@@ -328,13 +345,13 @@ def _percent(flat, tables, clause, m, n, offs, cfg, lang, q) -> list[Finding]:
     if abs(computed - stated) <= cfg["percent_tolerance"]:
         return []
     tid, rid, cid = q.targets[0][0].split(".")
-    return [make("P3", lang, {"sentence": _display(clause.strip()[:80]), "prose": pm.group("p"), "computed": f"{computed:.2f}",
+    return [make("P3", {"sentence": _display(clause.strip()[:80]), "prose": pm.group("p"), "computed": f"{computed:.2f}",
                               "n": n, "base": _fmt(denom)},
                  table=tid, row=None if rid.endswith("*") else rid, column=cid, actual=stated,
                  location=flat.location(offs[m.start()]), quantity=q.id)]
 
 
-def _all_upheld(tables, clause, m, n, offs, flat, cfg, lang, q) -> list[Finding]:
+def _all_upheld(tables, clause, m, n, offs, flat, cfg, q) -> list[Finding]:
     targets = cfg["all_upheld_targets"].get(q.id)
     if not targets or not re.search(cfg["all_upheld"], clause[m.end():]):
         return []
@@ -342,7 +359,7 @@ def _all_upheld(tables, clause, m, n, offs, flat, cfg, lang, q) -> list[Finding]
     if upheld is None or upheld == n:
         return []
     tid, rid, cid = targets[0].split(".")
-    return [make("P2", lang, {"sentence": _display(clause.strip()[:80]), "quantity": q.en if lang == "en" else q.zh,
+    return [make("P2", {"sentence": _display(clause.strip()[:80]), "quantity": Text(q.zh, q.en),
                               "upheld": _fmt(upheld), "total": n},
                  table=tid, row=rid, column=cid, actual=_fmt(upheld), location=flat.location(offs[m.start()]),
                  quantity=q.id)]

@@ -9,8 +9,10 @@ from validator.findings import Finding, make
 from validator.model.flat import Flat
 from validator.rules import compile_text, content
 
+RULES = {"G1": ("sentence", "prose", "parts", "total")}
 
-def generic_total_findings(flat: Flat, lang: str) -> list[Finding]:
+
+def generic_total_findings(flat: Flat) -> list[Finding]:
     cfg = content()["generic_totals"]
     text = flat.text
     totals = [(int(m.group("m").replace(",", "")), m.start()) for m in compile_text(cfg["table_total"]).finditer(text)]
@@ -27,7 +29,7 @@ def generic_total_findings(flat: Flat, lang: str) -> list[Finding]:
         a = max(text.rfind("。", 0, m.start()) + 1, text.rfind("\n", 0, m.start()) + 1)
         b = text.find("。", m.end())
         sentence = re.sub(r"\s+", "", text[a: b if b > 0 else m.end()])[:80]
-        out.append(make("G1", lang, {"sentence": sentence, "prose": n, "parts": " + ".join(map(str, values)),
+        out.append(make("G1", {"sentence": sentence, "prose": n, "parts": " + ".join(map(str, values)),
                                      "total": whole}, actual=n, expected=whole, location=flat.location(m.start())))
         break
     return out

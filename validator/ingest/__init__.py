@@ -6,6 +6,11 @@ from pathlib import Path
 
 from validator.model.document import Document
 
+# What the readers report about the file itself (ReadError → I1; Document.problems the others).
+RULES = {"I1": ("detail",), "I4": ("pages", "ocr_hint", "ocr_hint_en"), "O2": ("pages",), "O3": ("count",),
+         "O4": ("count",),
+         "I8": ("table_number", "pages", "count", "columns", "columns_en", "labels", "labels_en")}
+
 
 class ReadError(Exception):
     """The file cannot be read at all; `rule` and `fields` become the `input` finding."""

@@ -30,6 +30,8 @@ class SectionHit:
     renamed: bool = False
     content_pos: int = -1
     head_end: int = -1  # end of the heading's key words
+    evidence_table: str | None = None  # number of the section's table, found without its heading
+    location: dict | None = None
 
 
 def _glued() -> str:
@@ -96,3 +98,31 @@ def find_renamed(flat: Flat, hits: list[SectionHit], row_patterns: list[re.Patte
             h.head_end = m.end()
             h.renamed = True
             break
+
+
+def find_content(flat: Flat, sections: list[SectionHit], tables: dict) -> None:
+    """For a section whose heading is missing: its table (二 三 四), or wording of its own (一: before
+    the next section or table; 五, 六: after the last table, before the next section) shows the
+    section is there all the same (S2, not S1); `content_pos` is where that content starts.
+    Found sections get their location."""
+    last_table_end = max([t.end for t in tables.values() if t.found] + [0])
+    for i, s in enumerate(sections):
+        if s.found:
+            s.location = flat.location(s.pos)
+            continue
+        spec = next(c for c in common()["sections"] if c["id"] == s.id)
+        t = tables.get(s.id)
+        if t is not None and t.found:
+            s.evidence_table = t.spec.number
+            continue
+        rx = spec["evidence_regex"]
+        if rx is None:
+            continue
+        lo = 0 if s.id == "overview" else max([last_table_end] + [x.pos for x in sections[:i] if x.found])
+        nxt = [x.pos for x in sections[i + 1:] if x.found and x.pos > lo]
+        if s.id == "overview":
+            nxt += [t.start for t in tables.values() if t.found]
+        m = rx.search(flat.text, lo, min(nxt) if nxt else len(flat.text))
+        if m:
+            s.heading_missing_but_content = m.group(0)
+            s.content_pos = m.start()

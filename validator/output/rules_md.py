@@ -27,20 +27,40 @@ def render() -> str:
         out += ["", "### 勾稽关系 / Relations", ""]
         for rel in f.relations:
             out.append(f"- **{rel['id']}** ({rel['table']}, each {rel['each']}): {rel['zh']} — {rel['en']}")
-    out += ["", "## 规则目录 / Rule catalogue", "", "| id | category | severity | 说明 (zh) | text (en) | 依据 basis |", "|---|---|---|---|---|---|"]
-    for rid, r in c["rules"].items():
-        basis = c["legal_basis"].get(r.get("basis"), "格式文件 / the official format")
-        zh = "<br>".join([r["zh"]] + [v for k, v in r.items() if k.startswith("zh_")])
-        en = "<br>".join([r["en"]] + [v for k, v in r.items() if k.startswith("en_")])
-        out.append(f"| {rid} | {r['category']} | {r['severity']} | {zh} | {en} | {basis} |")
-    out += ["", "## 规则说明与示例 / What each rule checks, why, failing and passing examples", ""]
-    for rid, r in c["rules"].items():
-        if "fail" not in r:
-            continue
-        basis = c["legal_basis"].get(r.get("basis"), "格式文件 / the official format")
-        out += [f"### {rid} — {r.get('title_zh', '')} / {r.get('title_en', '')}", "",
-                f"- 类别 / category: `{r['category']}`, 级别 / severity: `{r['severity']}`",
-                f"- 依据 / basis: {basis}",
-                f"- 不通过 / failing: {r['fail']}",
-                f"- 通过 / passing: {r['pass']}", ""]
+    out += _catalogue(c)
     return "\n".join(out) + "\n"
+
+
+def _catalogue(c: dict) -> list[str]:
+    from validator.registry import categories, emitters, registry
+
+    cats = categories()
+    by = {rid: mod for mod, rules in reversed(list(emitters().items())) for rid in rules}
+    out = ["", "## 规则目录 / Rule catalogue", "",
+           "Each rule is declared once in `rules/*.yaml` (the registry, `validator/registry.py`); the module that "
+           "emits it declares it in its `RULES`; its executable failing and passing cases are in "
+           "`tests/rule_cases.yaml`.", "",
+           "| id | category | severity | scope | 说明 (zh) | text (en) | 依据 basis |", "|---|---|---|---|---|---|---|"]
+    reg = registry()
+    for rid, r in reg.items():
+        basis = c["legal_basis"].get(r.basis, "格式文件 / the official format")
+        zh = "<br>".join([r.zh] + [z for z, _ in r.variants.values()])
+        en = "<br>".join([r.en] + [e for _, e in r.variants.values()])
+        out.append(f"| {rid} | {r.category} | {r.severity} | {r.scope} | {zh} | {en} | {basis} |")
+    out += ["", "## 规则说明与示例 / What each rule checks, why, failing and passing examples", ""]
+    for rid, r in reg.items():
+        basis = c["legal_basis"].get(r.basis, "格式文件 / the official format")
+        cat = cats[r.category]
+        out += [f"### {rid} — {r.title_zh} / {r.title_en}", "",
+                f"- 类别 / category: {cat['zh']} / {cat['en']} (`{r.category}`), 级别 / severity: `{r.severity}`, "
+                f"范围 / scope: `{r.scope}`",
+                f"- 依据 / basis: {basis}",
+                f"- 声明 / declared: `rules/{r.source}`; 实现 / emitted by: `{by.get(rid, '—')}`"]
+        if r.params:
+            out.append("- 参数 / parameters: " + ", ".join(f"`{k}` = {v}" for k, v in r.params.items()))
+        if r.fail:
+            out.append(f"- 不通过 / failing: {r.fail}")
+        if r.pass_:
+            out.append(f"- 通过 / passing: {r.pass_}")
+        out.append("")
+    return out

@@ -113,7 +113,7 @@ def _finding_views(rep: Report, lang: str, ui: dict) -> tuple[list[dict], dict[i
             prose_side = f.extra.get("side") == "prose"
             fix = fmt_value(f.expected) if f.has_expected else ""
             v = {"n": n, "rule": f.rule, "rule_title": rule_title(f.rule, lang), "severity": f.severity,
-                 "sev_name": sev_name(f.severity, lang), "message": f.message, "where": _where(f, rep.template, ui),
+                 "sev_name": sev_name(f.severity, lang), "message": f.text(lang), "where": _where(f, rep.template, ui),
                  "fix": fix, "fix_to": ui["prose_fix_to"] if prose_side else ui["fix_to"],
                  "fix_list": f"{ui['prose_fix_to']} {fix}" if prose_side and fix != "" else fix,
                  "xref": prose_side, "anchor": None}
@@ -235,8 +235,8 @@ def _sections(rep: Report, views: dict[int, dict], ui: dict) -> list[dict]:
             st = "heading_missing"
         else:
             st = "missing"
-        related = [views[id(f)] for f in s_findings if f"「{s.title}」" in f.message or f'"{s.title}"' in f.message]
-        loc = getattr(s, "location", None) or {}
+        related = [views[id(f)] for f in s_findings if f.fields.get("number") == s.number]
+        loc = s.location or {}
         out.append({"number": s.number, "title": s.title, "status": st, "status_name": ui[f"sec_{st}"],
                     "found_title": s.found_title or "", "found_number": s.found_number or "",
                     "line": loc.get("line"), "page": loc.get("page"), "refs": related})

@@ -61,7 +61,7 @@ def render_text(rep: Report, lang: str = "zh", color: bool = False) -> str:
             if f.location.get("line"):
                 loc.append(f"line {f.location['line']}" if en else f"第{f.location['line']}行")
             where = f" ({', '.join(loc)})" if loc else ""
-            lines.append(f"  [{tag}] {f.rule}: {f.message}{where}")
+            lines.append(f"  [{tag}] {f.rule}: {f.text(lang)}{where}")
     lines.append("")
     if any(f.rule == "I2" for f in rep.findings):
         verdict = "结论：这不是政府信息公开工作年度报告，未做年报检查。" if not en else "Verdict: not an annual report; not checked as one."
