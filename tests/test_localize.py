@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from validator.checks.localize import minimal_fixes
-from validator.checks.relations import equations
+from validator.model.relations import equations
 from validator.rules import formats
 
 F = formats()["2021"]

@@ -30,9 +30,9 @@ from validator.locate.detect import detect_format, fallback_format
 from validator.locate.extract import TableResult
 from validator.locate.identify import identify, is_pre_2019, looks_like_report
 from validator.locate.regions import extract_tables
-from validator.locate.sections import SectionHit, find_content, find_renamed, find_sections
+from validator.locate.sections import SectionHit, find_content, find_renamed, find_sections, section_text
 from validator.locate.textlayer import assess, template_words
-from validator.model.document import Document
+from validator.model.document import Document, Note
 from validator.model.flat import Flat, flatten
 from validator.registry import EMITTERS, emitters, verify
 from validator.rules import rules_version
@@ -162,7 +162,8 @@ def _check_document(doc: Document, lang: str, options: Options) -> Report:
     find_content(flat, hits, found)
     rep.kind = organ_kind(rep.organ, options.kind)
     ctx = Context(doc=doc, flat=flat, fmt=fmt, sections=hits, tables=found, template=rep.template,
-                  organ=rep.organ, year=rep.year, kind=rep.kind, published=options.published)
+                  organ=rep.organ, year=rep.year, kind=rep.kind, published=options.published,
+                  section_texts={s.id: section_text(flat, hits, s.id) for s in hits})
     blank = input.blank_template(found)
     if blank:
         rep.findings.append(blank)
@@ -215,7 +216,7 @@ def _read_pages_instead(doc: Document, why: dict) -> Document | None:
         return None
     if template_words(redone.lines) < _MIN_TEMPLATE_WORDS:
         return None  # the pages show no report either (their fonts were lost too): I6 stands
-    redone.problems = [("I10", why)] + [p for p in redone.problems if p[0] != "O2"]
+    redone.problems = [Note("I10", why)] + [p for p in redone.problems if p.kind != "O2"]
     return redone
 
 

@@ -173,7 +173,8 @@ def common() -> dict:
         s["regex"] = _compile(s["match"])
         s["evidence_regex"] = _compile(s["evidence"]) if s.get("evidence") else None
     d["blank_set"] = {norm(b) for b in d["blank_markers"]}
-    # Every other non-format rules file contributes its rule catalogue entries (first one wins).
+    # Every other non-format rules file contributes its rule catalogue entries (validator.registry
+    # refuses an id declared twice).
     for p in sorted(RULES_DIR.glob("*.yaml")):
         if p.name == "common.yaml" or p.name.startswith("format-"):
             continue
@@ -191,10 +192,6 @@ def content() -> dict:
 
 def compile_text(p: str) -> re.Pattern:
     return _compile(p)
-
-
-def rule(rid: str) -> dict:
-    return common()["rules"][rid]
 
 
 def rules_version() -> str:

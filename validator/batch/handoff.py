@@ -24,6 +24,12 @@ def _finding(f: dict, organ: str, year, path: str) -> dict:
     return d
 
 
+def _verdicts(per_rule: dict) -> dict[str, str]:
+    """A report's own per-rule summary as one verdict per rule."""
+    return {rid: "failed" if s["fails"] else ("passed" if s["passes"] else "not_assessable")
+            for rid, s in per_rule.items()}
+
+
 def report_data(store: Store, year: int | None = None) -> tuple[list[dict], list[dict], list[dict]]:
     rows = summary.units(store, year)
     docs = {d["id"]: d for d in store.current_documents(year)}
@@ -32,6 +38,10 @@ def report_data(store: Store, year: int | None = None) -> tuple[list[dict], list
     for f in store.findings(keep):
         findings_by_doc[f["doc_id"]].append(f)
     xcheck = defaultdict(dict)
+    wanted = set(keep)
+    for doc_id, js in store.db.execute("SELECT doc_id, json FROM reports"):
+        if doc_id in wanted:
+            xcheck[doc_id].update(_verdicts(json.loads(js).get("rules") or {}))
     for doc_id, rule, status in store.db.execute("SELECT doc_id, rule, status FROM cross_year_checks"):
         xcheck[doc_id][rule] = {"pass": "passed", "fail": "failed"}.get(status, "not_assessable")
     units, findings, cells = [], [], []

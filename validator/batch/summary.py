@@ -7,12 +7,12 @@ Scores and the item definitions are documented in docs/batch.md; change both tog
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from validator.batch.store import Store, best_document
-from validator.rules import common, formats
 
 # Points taken off per finding; see docs/batch.md "Score".
 ERROR_WEIGHTS = {"missing_section": 10, "broken_table": 10, "arithmetic": 5, "cross_year": 5, "type": 2}
@@ -203,69 +203,37 @@ def top_problems(store: Store, year: int | None = None, n: int = 10) -> list[Pro
     return rows[:n]
 
 
-def _rule_ids() -> list[tuple[str, str, str, str | None]]:
-    """(rule, category, severity, table it is bound to) for every rule the store can hold."""
-    cat = common()["rules"]
-    out, seen = [], set()
-    for rid, r in cat.items():
-        if rid == "R":  # the catalogue's template for every relation: list the relations themselves
-            for f in formats().values():
-                for rel in f.relations:
-                    if rel["id"] not in seen:
-                        seen.add(rel["id"])
-                        out.append((rel["id"], r["category"], r["severity"], rel["table"]))
-        elif rid not in seen and "category" in r:
-            seen.add(rid)
-            out.append((rid, r["category"], r["severity"], {"R5": "applications", "R6": "disclosure"}.get(rid)))
-    return out
-
-
 def rules(store: Store, year: int | None = None) -> list[RuleRow]:
-    """Per rule: items = what the rule looks at (a document, or a document's table for table rules);
-    not assessable = the document could not be read as a report or lacks the table."""
+    """Per rule, added up over the documents: the items each check looked at, passed, failed and
+    could not assess, as each report's own `rules` summary says (validator.checks.summarise); the
+    year-over-year rules R5, R6 and X1 from the store's own comparison of the years."""
+    from validator.registry import registry
+
     docs = _docs(store, year)
     doc_ids = {d["id"] for d in docs}
-    fcounts = _finding_counts(store)
-    failed: dict[str, set] = defaultdict(set)
+    reg = registry()
     nfind: Counter = Counter()
-    for doc_id, rule, table in store.db.execute("SELECT doc_id, rule, table_id FROM findings"):
+    for doc_id, rule in store.db.execute("SELECT doc_id, rule FROM findings"):
         if doc_id in doc_ids:
-            failed[rule].add((doc_id, table))
             nfind[rule] += 1
-    assessed = {d["id"] for d in docs if d["exit_code"] != 2
-                and not any(f[0] in ("I2", "I3", "I4", "I6") for f in fcounts.get(d["id"], []))}
-    has = {(d["id"], t) for d in docs for t in (d["tables_found"] or "").split(",") if t}
+    sums = {rid: Counter() for rid in reg}
+    for doc_id, js in store.db.execute("SELECT doc_id, json FROM reports"):
+        if doc_id not in doc_ids:
+            continue
+        per = json.loads(js).get("rules") or {}  # a timed-out or crashed check assessed nothing
+        for rid in reg:
+            s = per.get(rid) or {"items": 1, "passes": 0, "fails": 0, "na": 1}
+            sums[rid].update({k: s[k] for k in ("items", "passes", "fails", "na")})
     xcheck = {(r[0], r[1]): r[2] for r in store.db.execute("SELECT doc_id, rule, status FROM cross_year_checks")}
-    known = {r[0] for r in _rule_ids()}
-    extra = [(rid, *_category(rid)) for rid in sorted(set(failed) - known)]
     out = []
-    for rid, category, severity, table in _rule_ids() + extra:
-        fails_at = failed.get(rid, set())
-        if category == "input":
-            items = ok = len(docs)
-            fails = len({d for d, _ in fails_at})
-        elif rid in ("R5", "R6", "X1"):
-            items = len(docs)
+    for rid, r in reg.items():
+        c = sums[rid]
+        items, passes, fails, na = c["items"], c["passes"], c["fails"], c["na"]
+        if rid in ("R5", "R6", "X1"):
             status = [xcheck.get((d, rid), "na") for d in doc_ids]
-            fails, ok = status.count("fail"), status.count("fail") + status.count("pass")
-        elif category == "cross_year":  # other year-over-year rules belong to `check --previous`, not to a batch
-            items, ok, fails = len(docs), 0, 0
-        elif rid == "T1":
-            items, ok = len(docs) * len(TABLES), len(assessed) * len(TABLES)
-            fails = len(fails_at)
-        elif category in ("broken_table", "type", "arithmetic"):
-            tables = (table,) if table else TABLES
-            items = len(docs) * len(tables)
-            ok = sum(1 for d in assessed for t in tables if (d, t) in has)
-            fails = len({(d, t) for d, t in fails_at if t in tables or t is None})
-        else:
-            items, ok = len(docs), len(assessed)
-            fails = len({d for d, _ in fails_at})
-        fails = min(fails, ok)
-        out.append(RuleRow(rid, category, severity, items, ok - fails, fails, items - ok, nfind[rid]))
+            items, fails, passes = len(docs), status.count("fail"), status.count("pass")
+            na = items - fails - passes
+        out.append(RuleRow(rid, r.category, r.severity, items, passes, fails, na, nfind[rid]))
     return out
 
 
-def _category(rid: str) -> tuple[str, str, None]:
-    r = common()["rules"].get(rid) or {}
-    return r.get("category", "?"), r.get("severity", "?"), None

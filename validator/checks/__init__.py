@@ -26,7 +26,7 @@ PASS, FAIL, NA = "pass", "fail", "na"
 class Outcome:
     rule: str
     item: str  # what was looked at: "applications.R1.natural_person", "section:problems", "table:appeals"
-    status: str  # PASS | NA (a failure is a Finding)
+    status: str  # PASS | NA | FAIL (a failure reported through another rule's finding: RFIX for R1–R4)
 
 
 @dataclass
@@ -42,7 +42,7 @@ class Context:
     kind: str | None
     published: str | None = None  # from the command line (--published), over what the document says
     type_failures: dict = field(default_factory=dict)  # table id -> stage-1 (pandera) failures
-    previous: dict | None = None  # last year's facts (checks.crossyear.facts), when given
+    section_texts: dict = field(default_factory=dict)  # section id -> (its text as one paragraph, start) or None
 
     @property
     def text(self) -> str:
@@ -65,7 +65,7 @@ def summarise(modules, ran: set[str], results: list) -> dict[str, dict]:
     for r in results:
         s = out.setdefault(r.rule, {"items": 0, "passes": 0, "fails": 0, "na": 0, "_ran": True})
         s["items"] += 1
-        if isinstance(r, Finding):
+        if isinstance(r, Finding) or r.status == FAIL:
             s["fails"] += 1
         elif r.status == PASS:
             s["passes"] += 1

@@ -4,13 +4,13 @@ through error localisation (validator.checks.localize)."""
 
 from __future__ import annotations
 
-from validator.checks import NA, PASS, Context, Outcome
+from validator.checks import FAIL, NA, PASS, Context, Outcome
 from validator.checks.localize import components, minimal_fixes, residual
-from validator.checks.relations import equations
 from validator.checks.tables import _base, _loc, labels
 from validator.findings import Finding, Text, make
 from validator.locate.extract import TableResult
 from validator.model.flat import Flat
+from validator.model.relations import equations
 from validator.rules import FormatSpec
 
 _T = ("table_number", "table_title", "_basis")
@@ -21,8 +21,16 @@ RULES = {"R1": _R, "R2": _R, "R3": _R, "R3S": _R, "RSUB": _R, "R4": _R,
 
 
 def check(ctx: Context):
+    seen = set()
     for t in ctx.tables.values():
-        yield from arithmetic_findings(ctx.flat, ctx.fmt, t, outcomes=True)
+        for r in arithmetic_findings(ctx.flat, ctx.fmt, t, outcomes=True):
+            seen.add(r.rule)
+            yield r
+    # A relation with no instance in this report (an optional subtotal the table does not have)
+    # is not applicable, not passed.
+    for rid in RULES:
+        if rid not in seen and rid not in ("RFIX", "RALT"):
+            yield Outcome(rid, "report", NA)
 
 
 def checked_values(table: TableResult) -> dict[tuple[str, str], float]:
@@ -55,7 +63,7 @@ def arithmetic_findings(flat: Flat, fmt: FormatSpec, table: TableResult, outcome
     if not eqs:
         return out
     # A table we report as broken yields no repair values: they would rest on our reading of it.
-    broken = bool(damaged) or any(r in ("_stray_row", "T13", "T14") for r, _ in table.notes)
+    broken = bool(damaged) or any(r in ("stray_row", "T13", "T14") for r, _ in table.notes)
     signed = {c for c in vals if table.spec.columns.get(c[1], {}).get("type") == "signed"}
     all_violated = [e for e in eqs if abs(residual(e, vals)) > 1e-9]
     if outcomes:
@@ -64,7 +72,10 @@ def arithmetic_findings(flat: Flat, fmt: FormatSpec, table: TableResult, outcome
         fixes, violated = minimal_fixes(eqs, vals, signed=signed, targets=comp)
         if broken:
             fixes = []
-        out += _component_findings(flat, table, base, vals, fixes, violated)
+        found = _component_findings(flat, table, base, vals, fixes, violated)
+        if outcomes and len(fixes) == 1:  # the failing relations are told through the repair (RFIX)
+            out += [Outcome(e.rel, _item(table, e), FAIL) for e in violated]
+        out += found
     return out
 
 

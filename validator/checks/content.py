@@ -7,7 +7,7 @@ import re
 
 from validator.checks import Context
 from validator.findings import Finding, Text, make
-from validator.locate.sections import SectionHit
+from validator.locate.sections import section_text  # noqa: F401 - crossyear imports it from here
 from validator.model.flat import Flat
 from validator.rules import compile_text, content
 
@@ -17,28 +17,7 @@ RULES = {"C1": ("detail",), "C2": (), "C3": (), "C4": ("organ",), "Y1": ("year",
 
 
 def check(ctx: Context):
-    return content_findings(ctx.flat, ctx.sections, ctx.template, ctx.organ, ctx.kind, ctx.year)
-
-
-def section_text(flat: Flat, sections: list[SectionHit], sid: str, tables_end: int = 0) -> tuple[str, int] | None:
-    """The text of one section (heading to the next found heading), or None when it is absent.
-    A section whose heading is missing but whose content was recognised starts at that content."""
-    hits = [s for s in sections if s.found]
-    s = next((x for x in sections if x.id == sid), None)
-    if s is None:
-        return None
-    start = s.pos if s.found else s.content_pos
-    if start < 0:
-        return None
-    if s.found:
-        # The heading itself ("…及改进情况") says nothing about the content.
-        nl = flat.text.find("\n", start)
-        head_end = s.head_end if s.head_end > start else start
-        start = nl + 1 if 0 <= nl < head_end + 12 else head_end
-    later = [x.pos for x in hits if x.pos > start]
-    end = min(later) if later else len(flat.text)
-    # PDF lines end mid-word: the wording checks read the section as one paragraph.
-    return flat.text[start:end].replace("\n", ""), start
+    return content_findings(ctx.flat, ctx.section_texts, ctx.template, ctx.organ, ctx.kind, ctx.year)
 
 
 def organ_kind(organ: str | None, override: str | None) -> str | None:
@@ -54,11 +33,11 @@ def organ_kind(organ: str | None, override: str | None) -> str | None:
     return None
 
 
-def content_findings(flat: Flat, sections: list[SectionHit], template: str, organ: str | None, kind: str | None,
+def content_findings(flat: Flat, texts: dict, template: str, organ: str | None, kind: str | None,
                      year: int | None) -> list[Finding]:
     cfg = content()["content"]
     out: list[Finding] = []
-    probs = section_text(flat, sections, "problems")
+    probs = texts.get("problems")
     if probs:
         text, pos = probs
         loc = flat.location(pos)
@@ -83,7 +62,7 @@ def content_findings(flat: Flat, sections: list[SectionHit], template: str, orga
         if yr:
             sentence, y = yr
             out.append(make("Y2", {"sentence": sentence, "y": y}, location=loc))
-    other = section_text(flat, sections, "other")
+    other = texts.get("other")
     if other and template == "2021":
         text, pos = other
         if not compile_text(cfg["processing_fee_words"]).search(text):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import chain
 
-from validator.checks.relations import Equation
+from validator.model.relations import Equation
 
 Cell = tuple[str, str]
 

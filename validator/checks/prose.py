@@ -15,10 +15,10 @@ from functools import cache
 
 from validator.checks import Context
 from validator.checks.arithmetic import checked_values
-from validator.checks.relations import equations
 from validator.findings import Finding, Text, make
 from validator.locate.extract import TableResult
 from validator.model.flat import Flat
+from validator.model.relations import equations
 from validator.rules import FormatSpec, compile_text, content
 
 RULES = {

@@ -121,7 +121,7 @@ def table_findings(flat: Flat, fmt: FormatSpec, table: TableResult, type_failure
         out.append(make("T2", {**base, "count": len(missing), "rows": _rows(table, missing)},
                         table=tid, row=missing[0] if len(missing) == 1 else None, location=_loc(flat, table),
                         missing_rows=missing))
-    split_notes = [f for r, f in table.notes if r == "_split"]
+    split_notes = [f for r, f in table.notes if r == "split"]
     if split_notes:
         unknown = sorted(table.unknown)
         raw = max((f["raw"] for f in split_notes), key=len)[:40]
@@ -140,7 +140,7 @@ def table_findings(flat: Flat, fmt: FormatSpec, table: TableResult, type_failure
         elif r == "T7":
             out.append(make("T7", {**base, "count": len(f["rows"]), "rows": _rows(table, f["rows"])},
                             table=tid, location=_loc(flat, table)))
-        elif r == "_orphan":
+        elif r == "orphan":
             out.append(make("T7", {**base, "count": 1, "rows": _both(table, lambda rl, cl, f=f: f"{rl(f['row'])}/{cl(f['column'])}（{f['raw']}）")},
                             table=tid, row=f["row"], column=f["column"], location=_loc(flat, table, f["row"], f["column"])))
         elif r == "T13":
@@ -150,7 +150,7 @@ def table_findings(flat: Flat, fmt: FormatSpec, table: TableResult, type_failure
             out.append(make("T14", {**base, **f}, table=tid, location=_loc(flat, table)))
         elif r == "T11":
             out.append(make("T11", {**base, "raw": f["raw"]}, table=tid, location=flat.location(f["pos"])))
-        elif r == "_stray_row":
+        elif r == "stray_row":
             out.append(make("T10", {**base, "raw": f["raw"][:60]}, table=tid, location=_loc(flat, table)))
     for rid in table.rows:
         rs = table.spec.row(rid)

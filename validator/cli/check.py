@@ -22,6 +22,7 @@ def check(
     previous: Path | None = typer.Option(None, "--previous", help="同一机关上一年度的报告，用于跨年度核对 / last year's report"),
     published: str | None = typer.Option(None, "--published", help="公布日期 YYYY-MM-DD / publication date"),
     kind: Kind | None = typer.Option(None, "--kind", help="机关类别：government（人民政府）| department（部门）"),
+    summary: bool = typer.Option(False, "--summary", help="文本输出后附逐条规则核对汇总 / add the per-rule summary to the text"),
 ):
     """检查一份或多份年度报告 / check one or more annual reports."""
     from validator.check import Options, check_path, report_json
@@ -50,7 +51,11 @@ def check(
             typer.echo(str(dest), err=True)
     else:
         use_color = sys.stdout.isatty() if color is None else color
-        sys.stdout.write("\n\n".join(render_text(r, lang.value, use_color) for r in reports) + "\n")
+        from validator.output.rule_summary import render_rule_summary
+
+        parts = [render_text(r, lang.value, use_color)
+                 + ("\n\n" + render_rule_summary(r.rule_summary(), lang.value) if summary else "") for r in reports]
+        sys.stdout.write("\n\n".join(parts) + "\n")
     codes = [r.exit_code for r in reports]
     raise typer.Exit(2 if 2 in codes else (1 if 1 in codes else 0))
 

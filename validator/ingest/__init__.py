@@ -15,10 +15,12 @@ RULES = {"I1": ("detail",), "I4": ("pages", "ocr_hint", "ocr_hint_en"), "O2": ("
 class ReadError(Exception):
     """The file cannot be read at all; `rule` and `fields` become the `input` finding."""
 
-    def __init__(self, detail: str, rule: str = "I1", **fields):
+    def __init__(self, detail: str, rule: str = "I1", en: str | None = None, **fields):
+        from validator.findings import Text
+
         super().__init__(detail)
         self.rule = rule
-        self.fields = {"detail": detail, **fields}
+        self.fields = {"detail": Text(detail, en or detail), **fields}
 
 
 def sniff_format(path: Path, head: bytes) -> str:
@@ -44,13 +46,13 @@ def sniff_format(path: Path, head: bytes) -> str:
 def read_document(path: str | Path) -> Document:
     path = Path(path)
     if not path.exists():
-        raise ReadError(f"文件不存在：{path}")
+        raise ReadError(f"文件不存在：{path}", en=f"no such file: {path}")
     if path.is_dir():
-        raise ReadError(f"这是一个文件夹，不是文件：{path}")
+        raise ReadError(f"这是一个文件夹，不是文件：{path}", en=f"this is a folder, not a file: {path}")
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if not head:
-        raise ReadError("文件为空（0 字节）")
+        raise ReadError("文件为空（0 字节）", en="the file is empty (0 bytes)")
     kind = sniff_format(path, head)
     if kind == "pdf":
         from validator.ingest.pdf import read_pdf

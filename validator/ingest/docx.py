@@ -40,6 +40,9 @@ _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=
 _NEED_LIBREOFFICE = ("这是旧版 Word/WPS 文件（.doc/.wps），需要安装 LibreOffice 才能读取 .doc/.wps 文件"
                      "（未找到 soffice 或 libreoffice 命令）；也可以先在 Word/WPS 中另存为 .docx 或 PDF 再检查。")
 _ENCRYPTED = "文件已加密（设置了打开密码），无法读取；请在 Word/WPS 中取消密码后另存，再重新检查。"
+_ENCRYPTED_EN = "the file is encrypted (it has an opening password); remove the password in Word/WPS, save it again and re-check."
+_NEED_LIBREOFFICE_EN = ("an old Word/WPS file (.doc/.wps): reading it needs LibreOffice (no soffice or libreoffice command "
+                        "found); or save it as .docx or PDF in Word/WPS first.")
 
 
 def read_docx(path: Path) -> Document:
@@ -48,18 +51,20 @@ def read_docx(path: Path) -> Document:
         head = fh.read(8)
     if head.startswith(_OLE):
         if _ole_encrypted(path):
-            raise ReadError(_ENCRYPTED)
+            raise ReadError(_ENCRYPTED, en=_ENCRYPTED_EN)
         return read_doc(path)  # an old .doc that was given a .docx name
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ReadError(f"文件已损坏，或不是有效的 Word（.docx）文件：{exc}") from exc
+        raise ReadError(f"文件已损坏，或不是有效的 Word（.docx）文件：{exc}",
+                        en=f"the file is damaged or not a valid Word (.docx) file: {exc}") from exc
     with zf:
         body_root = _xml(zf, _main_part(zf))
         if body_root is None:
             body_root = _xml(zf, "word/document.xml")
         if body_root is None:
-            raise ReadError("这不是 Word（.docx）文件：压缩包中没有 word/document.xml")
+            raise ReadError("这不是 Word（.docx）文件：压缩包中没有 word/document.xml",
+                            en="not a Word (.docx) file: the archive has no word/document.xml")
         ns = etree.QName(body_root).namespace  # transitional or strict OOXML
         numbering = _Numbering(_xml(zf, "word/numbering.xml"), _xml(zf, "word/styles.xml"), ns)
         meta = _core_props(_xml(zf, "docProps/core.xml"))
@@ -94,10 +99,10 @@ def _pictures(path: Path, blips: list[tuple[int, str | None]]) -> list:
 def read_doc(path: Path) -> Document:
     path = Path(path)
     if _ole_encrypted(path):
-        raise ReadError(_ENCRYPTED)
+        raise ReadError(_ENCRYPTED, en=_ENCRYPTED_EN)
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if exe is None:
-        raise ReadError(_NEED_LIBREOFFICE)
+        raise ReadError(_NEED_LIBREOFFICE, en=_NEED_LIBREOFFICE_EN)
     with tempfile.TemporaryDirectory(prefix="nianbao-doc-") as tmp:
         tmpdir = Path(tmp)
         # A plain ASCII name: LibreOffice detects the type from the content and the extension.
@@ -110,7 +115,8 @@ def read_doc(path: Path) -> Document:
         _run(cmd, timeout=120)
         out = tmpdir / "out" / "report.docx"
         if not out.exists():
-            raise ReadError("LibreOffice 无法转换该 .doc/.wps 文件（文件可能已损坏或已加密）")
+            raise ReadError("LibreOffice 无法转换该 .doc/.wps 文件（文件可能已损坏或已加密）",
+                            en="LibreOffice cannot convert this .doc/.wps file (it may be damaged or encrypted)")
         doc = read_docx(out)
     doc.path = str(path)
     doc.meta["converted_from"] = path.suffix.lower().lstrip(".") or "doc"
@@ -128,7 +134,8 @@ def _run(cmd: list[str], timeout: int) -> None:
         except ProcessLookupError:
             pass
         proc.wait()
-        raise ReadError(f"LibreOffice 转换 .doc/.wps 文件超时（{timeout} 秒）") from exc
+        raise ReadError(f"LibreOffice 转换 .doc/.wps 文件超时（{timeout} 秒）",
+                        en=f"LibreOffice took too long to convert the .doc/.wps file ({timeout} s)") from exc
 
 
 def _ole_encrypted(path: Path) -> bool:
@@ -156,14 +163,15 @@ def _xml(zf: zipfile.ZipFile, name: str):
     except KeyError:
         return None
     if info.file_size > _MAX_XML:
-        raise ReadError(f"文件中的 {name} 过大（{info.file_size // 1048576} MB），不像是一份报告")
+        raise ReadError(f"文件中的 {name} 过大（{info.file_size // 1048576} MB），不像是一份报告",
+                        en=f"{name} inside the file is too large ({info.file_size // 1048576} MB) for a report")
     try:
         return etree.fromstring(zf.read(info), parser=_XML_PARSER)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError) as exc:
         # RuntimeError: zipfile's answer to an encrypted member
-        raise ReadError(f"文件已损坏，无法解压 {name}：{exc}") from exc
+        raise ReadError(f"文件已损坏，无法解压 {name}：{exc}", en=f"the file is damaged: {name} cannot be unpacked: {exc}") from exc
     except etree.XMLSyntaxError as exc:
-        raise ReadError(f"文件已损坏：{name} 不是有效的 XML（{exc}）") from exc
+        raise ReadError(f"文件已损坏：{name} 不是有效的 XML（{exc}）", en=f"the file is damaged: {name} is not valid XML ({exc})") from exc
 
 
 def _core_props(root) -> dict:

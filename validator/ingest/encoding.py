@@ -30,4 +30,5 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
             return str(best), best.encoding
     except Exception:  # noqa: BLE001 - any detector failure means "unknown encoding"
         pass
-    raise ReadError("无法识别文件的字符编码（既不是 UTF-8，也不是 GBK/GB18030）")
+    raise ReadError("无法识别文件的字符编码（既不是 UTF-8，也不是 GBK/GB18030）",
+                    en="the character encoding cannot be recognised (neither UTF-8 nor GBK/GB18030)")

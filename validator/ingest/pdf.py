@@ -20,7 +20,7 @@ from validator.ingest.pdf_tables import (
     plumber_tables,
     stitch,
 )
-from validator.model.document import Document, Line
+from validator.model.document import Document, Line, Note
 
 # Page furniture that carries digits but no data: "- 3 -", "— 3 —", "第 3 页 共 9 页", "3/9", a bare 3.
 _PAGE_MARK = re.compile(r"^[—–\-－_\s]*\d{1,4}[—–\-－_\s]*$|^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?$"
@@ -90,9 +90,9 @@ def _error(exc: Exception) -> ReadError:
 
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
     if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
-        return ReadError("文件已加密，无法读取（需要密码才能打开）")
+        return ReadError("文件已加密，无法读取（需要密码才能打开）", en="the file is encrypted (a password is needed to open it)")
     detail = f"{type(inner).__name__}: {inner}" if str(inner) else type(inner).__name__
-    return ReadError(f"PDF 文件已损坏或无法解析（{detail}）")
+    return ReadError(f"PDF 文件已损坏或无法解析（{detail}）", en=f"the PDF is damaged or cannot be parsed ({detail})")
 
 
 def _decode(value) -> str:
@@ -240,7 +240,7 @@ def _read_scanned(doc: Document, path: Path) -> Document:
     pages = read_pages(path)
     doc.meta["scanned"] = False
     doc.meta["ocr"] = {"pages": len(pages), "skew": [p.skew for p in pages]}
-    doc.problems.append(("O2", {"pages": len(pages)}))
+    doc.problems.append(Note("O2", {"pages": len(pages)}))
     doc.lines.extend(scan_lines(pages))
     return doc
 
@@ -306,7 +306,7 @@ def _read(pdf, path: Path) -> Document:
     n = len(pdf.pages)
     doc.meta["pages"] = n
     if n == 0:
-        raise ReadError("PDF 文件没有任何页面")
+        raise ReadError("PDF 文件没有任何页面", en="the PDF has no pages")
     # Fake bold is the same glyph drawn twice a hair apart: keep one. Font name and size are not
     # compared: the second drawing may come through another font object or a rounding-off size.
     views = [page.dedupe_chars(tolerance=1, extra_attrs=()) for page in pdf.pages]
@@ -321,7 +321,7 @@ def _read(pdf, path: Path) -> Document:
             return _read_scanned(doc, path)
         doc.meta["scanned"] = True
         hint = any(page.images for page in pdf.pages)
-        doc.problems.append(("I4", {"pages": n, "ocr_hint": _OCR_HINT if hint else "",
+        doc.problems.append(Note("I4", {"pages": n, "ocr_hint": _OCR_HINT if hint else "",
                                     "ocr_hint_en": _OCR_HINT_EN if hint else ""}))
         return doc
     doc.meta["scanned"] = False
@@ -374,7 +374,7 @@ def _read(pdf, path: Path) -> Document:
         cut = unclip(item, widths, _column_specs(), _row_specs())
         if cut:
             doc.lines.extend(Line(cells=cells, page=page, structured=True) for page, cells in cut.rows)
-            doc.problems.append(("I8", _cut_fields(cut, item)))
+            doc.problems.append(Note("I8", _cut_fields(cut, item)))
             continue
         for rows in stitch(item):
             doc.lines.extend(Line(cells=cells, page=page, structured=True) for page, cells in rows)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from validator.model.document import Document
+from validator.model.document import Document, Note
 
 MIN_WIDTH, MIN_HEIGHT = 300, 120  # pixels: smaller pictures are decoration
 
@@ -32,7 +32,7 @@ def read_pictures(doc: Document) -> None:
     if not large:
         return
     if not ocr_engine.available():
-        doc.problems.append(("O4", {"count": len(large)}))
+        doc.problems.append(Note("O4", {"count": len(large)}))
         return
     from validator.ingest.pdf import scan_lines
     from validator.ingest.scan_page import read_picture
@@ -48,4 +48,4 @@ def read_pictures(doc: Document) -> None:
             read += 1
     if read:
         doc.meta["ocr"] = {**(doc.meta.get("ocr") or {}), "pictures": read}
-        doc.problems.append(("O3", {"count": read}))
+        doc.problems.append(Note("O3", {"count": read}))

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from validator.checks.relations import row_constraints
 from validator.locate import digitsplit
 from validator.model.cells import Cell, cells_from_running_text, cells_from_structured, convert_to_column
+from validator.model.document import Note
 from validator.model.flat import Flat
+from validator.model.relations import row_constraints
 from validator.rules import FormatSpec, TableSpec
 
 
@@ -37,11 +38,10 @@ class TableResult:
     rows: dict[str, RowResult] = field(default_factory=dict)
     start: int = -1
     end: int = -1
-    notes: list[tuple[str, dict]] = field(default_factory=list)  # (rule id, fields) for findings
+    notes: list[Note] = field(default_factory=list)
     unknown: set[tuple[str, str]] = field(default_factory=set)
     # OCR'd cells read without enough confidence (ocr_cells): (row, column) → (text read, confidence)
     uncertain: dict[tuple[str, str], tuple[str, float]] = field(default_factory=dict)
-    type_failures: list | None = None  # stage-1 results, when computed for all tables at once
 
     def value(self, row: str, col: str):
         r = self.rows.get(row)
@@ -267,9 +267,9 @@ def _fit(table: TableResult, rid: str, cols: list[str], toks: list[Cell], raw: s
                 table.unknown.add((rid, c))
             else:
                 row.cells[c] = Cell("ok", v, str(v), toks[0].pos)
-        table.notes.append(("_split", {"row": rid, "raw": raw, "unknown": [c for c, v in zip(cols, values, strict=True) if v is None]}))
+        table.notes.append(Note("split", {"row": rid, "raw": raw, "unknown": [c for c, v in zip(cols, values, strict=True) if v is None]}))
         return row
-    table.notes.append(("T3", {"row": rid, "expected_count": k, "actual_count": len(toks), "raw": raw, "pos": pos}))
+    table.notes.append(Note("T3", {"row": rid, "expected_count": k, "actual_count": len(toks), "raw": raw, "pos": pos}))
     if 2 <= len(toks) < k:
         # Cells lost from the middle of a row: the first value still sits beside the label and the
         # last one is still the row's last column; the ones between cannot be placed.
@@ -347,7 +347,7 @@ def _strip_row_numbers(table: TableResult, gaps: list) -> None:
             numbers.append(g.own[0].raw.strip())
             g.own = g.own[1:]
             g.own_raw = g.own_raw.split(None, 1)[1] if " " in g.own_raw or "\t" in g.own_raw else ""
-    table.notes.append(("T14", {"raw": " ".join(numbers[:4]) + " …", "count": len(numbers)}))
+    table.notes.append(Note("T14", {"raw": " ".join(numbers[:4]) + " …", "count": len(numbers)}))
 
 
 def _convert_units(table: TableResult) -> None:
@@ -370,10 +370,10 @@ def _duplicates(flat: Flat, table: TableResult, spec: TableSpec, occs: list[_Occ
                  and not any(c.start <= p.start < c.end for c in chain)
                  and _values_on_line(flat, p.end) >= 2]
         if again:
-            table.notes.append(("T13", {"row": rid, "count": 1 + len(again), "pos": again[0].start}))
+            table.notes.append(Note("T13", {"row": rid, "count": 1 + len(again), "pos": again[0].start}))
             dup_lines = {flat.line_index(p.start) for p in again}
-            table.notes = [(r, f) for r, f in table.notes
-                           if not (r == "_stray_row" and flat.line_index(f.get("pos", -1)) in dup_lines)]
+            table.notes = [Note(r, f) for r, f in table.notes
+                           if not (r == "stray_row" and flat.line_index(f.get("pos", -1)) in dup_lines)]
 
 
 def _values_on_line(flat: Flat, pos: int) -> int:
@@ -391,7 +391,7 @@ def _foreign_headers(flat: Flat, table: TableResult, spec: TableSpec, a: int, b:
             continue
         hits = sum(1 for c in cells if any(r.match.search(c) for r in spec.rows))
         if hits >= 2:
-            table.notes.append(("T11", {"raw": " | ".join(cells)[:80], "pos": pos}))
+            table.notes.append(Note("T11", {"raw": " | ".join(cells)[:80], "pos": pos}))
 
 
 def _row_columns(row, spec: TableSpec, extra_cols: list[str] | None) -> list[str]:
@@ -438,15 +438,15 @@ def _place_detached(flat, fmt, table, spec, items, labelled_empty, extra_cols, s
                         placed.append(row.id)
             else:
                 for d in det:
-                    table.notes.append(("_stray_row", {"raw": d[2], "pos": d[1][0].pos if d[1] else -1}))
+                    table.notes.append(Note("stray_row", {"raw": d[2], "pos": d[1][0].pos if d[1] else -1}))
         i = j
     if placed:
-        table.notes.append(("T7", {"rows": placed}))
+        table.notes.append(Note("T7", {"rows": placed}))
     # Rows whose label was found but which got no values.
     for k in sorted(labelled_empty):
         rid = spec.rows[k].id
         if rid not in table.rows and not spec.rows[k].nonstandard and not spec.rows[k].optional:
-            table.notes.append(("T6", {"row": rid}))
+            table.notes.append(Note("T6", {"row": rid}))
 
 
 def _place_orphans(table: TableResult, strays: list[Cell]):
@@ -457,7 +457,7 @@ def _place_orphans(table: TableResult, strays: list[Cell]):
     if nums and len(nums) == len(blanks):
         for (rid, col), cell in zip(blanks, nums, strict=True):
             table.rows[rid].cells[col] = cell
-            table.notes.append(("_orphan", {"row": rid, "column": col, "raw": cell.raw}))
+            table.notes.append(Note("orphan", {"row": rid, "column": col, "raw": cell.raw}))
 
 
 def _cut_at_end(flat: Flat, spec: TableSpec, start: int, end: int) -> int:

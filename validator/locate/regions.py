@@ -62,7 +62,7 @@ def extract_tables(flat: Flat, fmt: FormatSpec, sections: list[SectionHit]) -> d
     if t4_start >= 0:
         out["appeals"] = extract_single_row(flat, fmt, t4s, t4_start, t4_end)
         # Value rows after table 三's last row belong to table 四 when it has no heading.
-        t3.notes = [(r, f) for r, f in t3.notes if not (r == "_stray_row" and f.get("pos", -1) >= t4_start)]
+        t3.notes = [n for n in t3.notes if not (n.kind == "stray_row" and n.fields.get("pos", -1) >= t4_start)]
     else:
         out["appeals"] = TableResult("appeals", t4s)
     out["appeals"].columns = list(t4s.columns)

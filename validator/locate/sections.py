@@ -126,3 +126,24 @@ def find_content(flat: Flat, sections: list[SectionHit], tables: dict) -> None:
         if m:
             s.heading_missing_but_content = m.group(0)
             s.content_pos = m.start()
+
+
+def section_text(flat: Flat, sections: list[SectionHit], sid: str, tables_end: int = 0) -> tuple[str, int] | None:
+    """The text of one section (heading to the next found heading), or None when it is absent.
+    A section whose heading is missing but whose content was recognised starts at that content."""
+    hits = [s for s in sections if s.found]
+    s = next((x for x in sections if x.id == sid), None)
+    if s is None:
+        return None
+    start = s.pos if s.found else s.content_pos
+    if start < 0:
+        return None
+    if s.found:
+        # The heading itself ("…及改进情况") says nothing about the content.
+        nl = flat.text.find("\n", start)
+        head_end = s.head_end if s.head_end > start else start
+        start = nl + 1 if 0 <= nl < head_end + 12 else head_end
+    later = [x.pos for x in hits if x.pos > start]
+    end = min(later) if later else len(flat.text)
+    # PDF lines end mid-word: the wording checks read the section as one paragraph.
+    return flat.text[start:end].replace("\n", ""), start

@@ -9,6 +9,15 @@ extraction and the checks run unchanged whatever the file was.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+
+class Note(NamedTuple):
+    """What a stage noticed for a later check to report: `kind` is the rule it becomes, or a name
+    the reporting check interprets (see validator.locate.extract); `fields` are its facts."""
+
+    kind: str
+    fields: dict
 
 
 @dataclass
@@ -31,7 +40,8 @@ class Document:
     input_format: str  # pdf | html | docx | text | markdown
     lines: list[Line] = field(default_factory=list)
     meta: dict = field(default_factory=dict)  # title, published date, page count, producer...
-    # Problems found while reading (scan, encrypted, wrong encoding...): Finding objects.
-    problems: list = field(default_factory=list)
+    # What reading found about the file (a scan, OCR used, pictures, a table cut by the page edge):
+    # Notes whose kind is the rule (I4 I8 I10 O2 O3 O4), reported first by the pipeline.
+    problems: list[Note] = field(default_factory=list)
     # Pictures among the lines (validator.ingest.pictures.Picture): tables pasted as screenshots.
     pictures: list = field(default_factory=list)

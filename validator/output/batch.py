@@ -15,7 +15,6 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from validator.output.common import CATEGORIES, RULE_TITLE, rule_title, sev_name
-from validator.rules import common, formats
 
 UNCHECKED_RULES = ("I1", "I2", "I3", "I4", "I6")  # the file was not checked as a report
 
@@ -101,10 +100,11 @@ def categories(units: list[dict]) -> list[str]:
 def catalogue_rules() -> list[str]:
     """Rule ids worth a line in rule statistics: the catalogue's checks plus each relation (R1…);
     RFIX/RALT/R are ways of reporting a relation, not rules of their own."""
-    ids = [r for r in common()["rules"] if r not in ("R", "RFIX", "RALT")]
-    rels: list[str] = []
-    for f in formats().values():
-        rels += [r["id"] for r in f.relations if r["id"] not in rels]
+    from validator.registry import registry
+
+    reg = registry()
+    ids = [r for r, rule in reg.items() if not rule.relation and r not in ("RFIX", "RALT")]
+    rels = [r for r, rule in reg.items() if rule.relation]
     order = {"I": 0, "F": 1, "S": 2, "T": 3, "V": 4}
 
     def key(r: str):
@@ -133,7 +133,7 @@ def rule_stats(units: list[dict], findings: list[dict]) -> list[dict]:
     (but for the input rules I1–I4 and I6), a rule with an error/warning finding → failed, else passed."""
     findings = with_missing(units, findings)
     rules = ["MISSING", *catalogue_rules()]
-    extra = sorted({f.get("rule") for f in findings if f.get("rule")} - set(rules) - {"R", "RFIX", "RALT"})
+    extra = sorted({f.get("rule") for f in findings if f.get("rule")} - set(rules) - {"RFIX", "RALT"})
     rules += extra
     stats = {r: Counter() for r in rules}
     for u in normalise(units, findings):
@@ -151,12 +151,11 @@ def rule_stats(units: list[dict], findings: list[dict]) -> list[dict]:
             else:
                 st = "failed" if r in failed else "passed"
             stats[r][st] += 1
-    cat = {r: common()["rules"].get(r, {}).get("category") for r in rules}
+    from validator.registry import registry
+
+    cat = {r: x.category for r, x in registry().items()}
     cat["MISSING"] = "missing_report"
-    for r in rules:
-        if r.startswith("R") and not cat[r]:
-            cat[r] = "arithmetic"
-    return [{"rule": r, "title": RULE_TITLE["zh"].get(r, r), "category": cat[r],
+    return [{"rule": r, "title": RULE_TITLE["zh"].get(r, r), "category": cat.get(r),
              "checked": s["passed"] + s["failed"], "passed": s["passed"], "failed": s["failed"],
              "not_assessable": s["not_assessable"]} for r, s in stats.items()]
 
