@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from validator.batch.store import Store, best_document
+from validator.output.vocab import GATE_RULES
 from validator.rules import common, formats
 
 # Points taken off per finding; see docs/batch.md "Score".
@@ -233,7 +234,7 @@ def rules(store: Store, year: int | None = None) -> list[RuleRow]:
             failed[rule].add((doc_id, table))
             nfind[rule] += 1
     assessed = {d["id"] for d in docs if d["exit_code"] != 2
-                and not any(f[0] in ("I2", "I3", "I4", "I6") for f in fcounts.get(d["id"], []))}
+                and not any(f[0] in GATE_RULES for f in fcounts.get(d["id"], []))}
     has = {(d["id"], t) for d in docs for t in (d["tables_found"] or "").split(",") if t}
     xcheck = {(r[0], r[1]): r[2] for r in store.db.execute("SELECT doc_id, rule, status FROM cross_year_checks")}
     known = {r[0] for r in _rule_ids()}

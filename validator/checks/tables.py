@@ -9,23 +9,12 @@ from validator.checks.relations import equations
 from validator.findings import Finding, make
 from validator.locate.extract import TableResult
 from validator.model.flat import Flat
+from validator.output.vocab import cell_labels
 from validator.rules import FormatSpec, common
 
 
 def _labels(table: TableResult, lang: str):
-    spec = table.spec
-    extra = {ec["id"]: ec["label"] for ec in spec.extra_columns}
-
-    def row_label(rid: str) -> str:
-        r = spec.row(rid)
-        lab = r.label if r else rid
-        return f"{lab} [{rid}]" if lang == "en" else lab
-
-    def col_label(cid: str) -> str:
-        lab = spec.columns.get(cid, {}).get("label") or extra.get(cid, cid)
-        return f"{lab} [{cid}]" if lang == "en" else lab
-
-    return row_label, col_label
+    return cell_labels(table.spec, lang)
 
 
 def _base(table: TableResult, fmt: FormatSpec) -> dict:

@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from validator.output import batch
 from validator.output.batch import categories, normalise, with_missing
-from validator.output.common import cat_name, labels, rule_title, sev_name, template_name
+from validator.output.vocab import cat_name, labels, rule_title, sev_name, template_name
 
 _HEAD_FILL = PatternFill("solid", fgColor="1D4E89")
 _HEAD_FONT = Font(bold=True, color="FFFFFF")
