@@ -109,9 +109,9 @@ def _findings(wb: Workbook, units: list[dict], findings: list[dict]) -> None:
                      f.get("file")])
     ws = _sheet(wb, "问题清单", header, rows, wrap=("说明",))
     for row in ws.iter_rows(min_row=2):
-        if row[2].value == "错误":
+        if row[2].value == sev_name("error", "zh"):
             row[2].font = _RED
-        elif row[2].value == "警告":
+        elif row[2].value == sev_name("warning", "zh"):
             row[2].font = _AMBER
 
 
