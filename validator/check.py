@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from validator.checks import (
+    NA,
+    PASS,
     Context,
     Outcome,
     arithmetic,
@@ -24,7 +26,7 @@ from validator.checks import (
     totals,
 )
 from validator.checks.content import organ_kind
-from validator.checks.crossyear import cross_year_findings
+from validator.checks.crossyear import compare, facts_from_report
 from validator.findings import Finding, make
 from validator.locate.detect import detect_format, fallback_format
 from validator.locate.extract import TableResult
@@ -96,7 +98,10 @@ def check_path(path: str | Path, lang: str = "zh", options: Options | None = Non
             rep.findings.append(make("I1", {"detail": f"上一年度报告无法读取或不是年报：{options.previous}"},
                                      severity="warning"))
         else:
-            rep.findings += cross_year_findings(rep, prev)
+            found, status = compare(facts_from_report(rep), facts_from_report(prev))
+            rep.findings += found
+            rep.outcomes += [Outcome(rid, "previous", PASS if st == "pass" else NA)
+                             for rid, st in status.items() if st != "fail"]
             rep.ran.add("validator.checks.crossyear")
     for f in rep.findings:
         f.lang = lang

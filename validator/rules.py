@@ -65,6 +65,24 @@ class TableSpec:
         return [r.id for r in self.rows if not r.nonstandard and not r.optional and r.id not in in_alt]
 
 
+def cell_labels(spec: TableSpec, lang: str = "zh"):
+    """(row id → label, column id → label) of one table; in English the id follows in brackets
+    ("（七）总计 [total]"), so that a reader without Chinese can still tell the cells apart."""
+    extra = {ec["id"]: ec["label"] for ec in spec.extra_columns}
+    en = lang == "en"
+
+    def row_label(rid: str) -> str:
+        r = spec.row(rid)
+        lab = r.label if r else rid
+        return f"{lab} [{rid}]" if en else lab
+
+    def col_label(cid: str) -> str:
+        lab = spec.columns.get(cid, {}).get("label") or extra.get(cid, cid)
+        return f"{lab} [{cid}]" if en else lab
+
+    return row_label, col_label
+
+
 @dataclass
 class FormatSpec:
     id: str

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from validator.check import check_path, report_json
-from validator.checks.crossyear import section_texts
+from validator.checks.crossyear import section_locations, section_texts
 from validator.findings import make
 from validator.rules import rules_version
 
@@ -114,6 +114,7 @@ def check_task(task: Task) -> dict:
         report = report_json(rep)
         report["file"] = task.display
         report["section_texts"] = section_texts(rep)  # for the copy check across years (X1)
+        report["section_locations"] = section_locations(rep)
         error = None
         if rep.unreadable:
             error = "unreadable: " + "; ".join(f.message for f in rep.findings if f.category == "input")

@@ -8,7 +8,7 @@ from validator.checks.grid import misaligned_headers
 from validator.findings import Finding, Text, make
 from validator.locate.extract import TableResult
 from validator.model.flat import Flat
-from validator.rules import FormatSpec, common
+from validator.rules import FormatSpec, cell_labels, common
 
 _T = ("table_number", "table_title", "_basis")
 RULES = {
@@ -45,19 +45,7 @@ def check(ctx: Context):
 
 
 def labels(table: TableResult, lang: str):
-    spec = table.spec
-    extra = {ec["id"]: ec["label"] for ec in spec.extra_columns}
-
-    def row_label(rid: str) -> str:
-        r = spec.row(rid)
-        lab = r.label if r else rid
-        return f"{lab} [{rid}]" if lang == "en" else lab
-
-    def col_label(cid: str) -> str:
-        lab = spec.columns.get(cid, {}).get("label") or extra.get(cid, cid)
-        return f"{lab} [{cid}]" if lang == "en" else lab
-
-    return row_label, col_label
+    return cell_labels(table.spec, lang)
 
 
 def _base(table: TableResult, fmt: FormatSpec) -> dict:

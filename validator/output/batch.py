@@ -14,9 +14,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from validator.output.common import CATEGORIES, RULE_TITLE, rule_title, sev_name
+from validator.output.vocab import CATEGORIES, GATE_RULES, RULE_TITLE, rule_title, sev_name
 
-UNCHECKED_RULES = ("I1", "I2", "I3", "I4", "I6")  # the file was not checked as a report
+# The file was not checked as a report: it could not be read (I1) or the verdict says so (vocab.GATES).
+UNCHECKED_RULES = ("I1", *GATE_RULES)
+# The categories every batch table shows, found or not; the others only when some unit has them.
+ALWAYS_SHOWN = ("missing_report", "input", "missing_section", "broken_table", "type", "arithmetic")
 
 
 def unit_key(d: dict) -> tuple:
@@ -92,9 +95,10 @@ def normalise(units: list[dict], findings: list[dict]) -> list[dict]:
 
 
 def categories(units: list[dict]) -> list[str]:
-    """The categories to show: the validator's own, then any other the store used."""
+    """The categories to show, in reading order: the ones always shown and those some unit has, then
+    any other the store used."""
     seen = {c for u in units for c in (u.get("by_category") or {})}
-    return [c for c in CATEGORIES] + sorted(seen - set(CATEGORIES))
+    return [c for c in CATEGORIES if c in ALWAYS_SHOWN or c in seen] + sorted(seen - set(CATEGORIES))
 
 
 def catalogue_rules() -> list[str]:

@@ -19,7 +19,7 @@ from docx.shared import Mm, Pt
 
 from validator.batch.summary import ERROR_WEIGHTS, OTHER_ERROR_WEIGHT, WARNING_WEIGHT
 from validator.output.batch import frequent_problems, normalise, with_missing
-from validator.output.common import rule_title, template_name
+from validator.output.vocab import rule_title, sev_name, template_name
 
 _SCORE_NOTE = (f"注：得分满分100分；缺少法定部分、表格结构错误每处扣{ERROR_WEIGHTS['missing_section']}分，"
                f"勾稽关系、跨年度错误每处扣{ERROR_WEIGHTS['arithmetic']}分，其他错误每处扣{OTHER_ERROR_WEIGHT}分，"
@@ -230,5 +230,5 @@ def _annex(doc, units: list[dict], findings: list[dict]) -> None:
         _para(doc, f"{u.get('organ')}（错误{u['errors']}处、警告{u['warnings']}处，得分{u['score']:g}）", style="Heading 2",
               indent=False)
         for k, f in enumerate(mine, start=1):
-            sev = "错误" if f.get("severity") == "error" else "警告"
+            sev = sev_name(f.get("severity") or "", "zh")
             _para(doc, f"{k}.【{sev}】{rule_title(f.get('rule') or '', 'zh')}：{f.get('message')}")

@@ -9,9 +9,9 @@ from collections import Counter, defaultdict
 
 from validator.output import batch
 from validator.output.batch import categories, frequent_problems, normalise, with_missing
-from validator.output.common import L, cat_name, rule_title, sev_name, template_name
 from validator.output.render_env import render
 from validator.output.svgcharts import ranked_bars, stacked_columns, stacked_rows
+from validator.output.vocab import L, cat_name, rule_title, sev_name, template_name
 
 UI = {
     "zh": {"title": "{year}年度政府信息公开工作年度报告检查情况", "title_noyear": "政府信息公开工作年度报告检查情况",

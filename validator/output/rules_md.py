@@ -27,6 +27,8 @@ def render() -> str:
         out += ["", "### 勾稽关系 / Relations", ""]
         for rel in f.relations:
             out.append(f"- **{rel['id']}** ({rel['table']}, each {rel['each']}): {rel['zh']} — {rel['en']}")
+    out += ["", "## 类别与级别 / Categories and severities", "", "| id | 中文 | English |", "|---|---|---|"]
+    out += [f"| `{x['id']}` | {x['zh']} | {x['en']} |" for x in c.get("categories", []) + c.get("severities", [])]
     out += _catalogue(c)
     return "\n".join(out) + "\n"
 

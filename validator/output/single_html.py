@@ -12,24 +12,26 @@ from validator.check import Report
 from validator.findings import Finding
 from validator.locate.extract import TableResult
 from validator.locate.ocr_cells import THRESHOLD, cell_conf
-from validator.output.common import (
+from validator.output.grid import GCell, Grid, layout
+from validator.output.render_env import render
+from validator.output.vocab import (
+    GROUPS,
     SEV_RANK,
+    SEVERITIES,
+    TABLE_IDS,
     L,
     fmt_value,
+    group,
+    group_title,
     labels,
     rule_title,
     sev_name,
     template_name,
     verdict,
 )
-from validator.output.grid import GCell, Grid, layout
-from validator.output.render_env import render
 from validator.rules import rules_version
 
-_TABLE_IDS = ("disclosure", "applications", "appeals")
 _ANCHOR = {"cell": "c", "row": "r", "col": "h"}  # element ids: c-<table>-<row>-<col>, r-<table>-<row>, h-<table>-<col>
-_TABLE_TITLE = {"disclosure": "主动公开政府信息情况", "applications": "收到和处理政府信息公开申请情况",
-                "appeals": "政府信息公开行政复议、行政诉讼情况"}
 
 UI = {
     "zh": {
@@ -44,7 +46,7 @@ UI = {
         "ocr_read": "OCR 识别，置信度 {conf:.2f}", "absent": "缺行/缺值", "dash": "以“/”“—”填写", "suggest": "建议", "fix_to": "应填",
         "col_sev": "级别", "col_rule": "规则", "col_msg": "说明", "col_where": "位置", "col_fix": "建议值",
         "page": "第{}页", "line": "第{}行", "missing_tag": "（缺）", "jump": "见表", "unchecked": "此文件未做表格检查。",
-        "g_input": "输入文件", "g_sections": "法定部分", "g_other": "其他", "count_fmt": "{}个",
+        "count_fmt": "{}个",
         "tip_hint": "鼠标悬停在标色的单元格上可查看问题说明和建议；打印版以上标编号对应下方问题清单。",
         "prose": "正文", "versus": "对照", "prose_fix_to": "正文改为", "xref": "与正文不符（表格自身一致，应改正文）",
     },
@@ -60,22 +62,12 @@ UI = {
         "ocr_read": "read by OCR, confidence {conf:.2f}", "absent": "missing row/value", "dash": "dash instead of a number",
         "suggest": "suggested", "fix_to": "write", "col_sev": "Severity", "col_rule": "Rule", "col_msg": "Message",
         "col_where": "Where", "col_fix": "Fix", "page": "p. {}", "line": "line {}", "missing_tag": " (missing)", "jump": "see table",
-        "unchecked": "The tables of this file were not checked.", "g_input": "Input", "g_sections": "Sections", "g_other": "Other",
+        "unchecked": "The tables of this file were not checked.",
         "count_fmt": "{}", "tip_hint": "Hover over a coloured cell for the problem and the fix; in print, superscript numbers refer to the list below.",
         "prose": "text", "versus": "against", "prose_fix_to": "in the text, write",
         "xref": "contradicted by the text (the table is consistent: correct the text)",
     },
 }
-
-
-def _group(f: Finding) -> str:
-    if f.category == "input":
-        return "input"
-    if f.category == "missing_section":
-        return "sections"
-    if f.table in _TABLE_IDS:
-        return f.table
-    return "other"
 
 
 def _where(f: Finding, template: str | None, ui: dict) -> str:
@@ -97,17 +89,12 @@ def _where(f: Finding, template: str | None, ui: dict) -> str:
 
 def _finding_views(rep: Report, lang: str, ui: dict) -> tuple[list[dict], dict[int, dict]]:
     """Findings grouped for the list, numbered in reading order; id(finding) → view."""
-    order = ["input", "sections", *_TABLE_IDS, "other"]
-    titles = {"input": ui["g_input"], "sections": ui["g_sections"], "other": ui["g_other"]}
-    for tid in _TABLE_IDS:
-        titles[tid] = f"表{'二三四'[_TABLE_IDS.index(tid)]} {_TABLE_TITLE[tid]}"
-        if L(lang) == "en":
-            titles[tid] = f"Table {'二三四'[_TABLE_IDS.index(tid)]} · {_TABLE_TITLE[tid]}"
+    titles = {key: group_title(key, lang, rep.template) for key in GROUPS}
     groups, by_id, n = [], {}, 0
-    for key in order:
+    for key in GROUPS:
         items = []
         for f in rep.findings:
-            if _group(f) != key:
+            if group(f) != key:
                 continue
             n += 1
             prose_side = f.extra.get("side") == "prose"
@@ -248,7 +235,7 @@ def build_context(rep: Report, lang: str = "zh", today: _dt.date | None = None) 
     groups, views = _finding_views(rep, lang, ui)
     tables = []
     if rep.tables:
-        for tid in _TABLE_IDS:
+        for tid in TABLE_IDS:
             t = rep.tables.get(tid)
             if t is None:
                 continue
@@ -269,7 +256,7 @@ def build_context(rep: Report, lang: str = "zh", today: _dt.date | None = None) 
         "file": Path(rep.file).name, "rules_version": rules_version(),
         "generated": (today or _dt.date.today()).isoformat(),
         "verdict_level": level, "verdict": text,
-        "counts": [{"sev": s, "name": sev_name(s, lang), "n": counts.get(s, 0)} for s in ("error", "warning", "info")],
+        "counts": [{"sev": s, "name": sev_name(s, lang), "n": counts.get(s, 0)} for s in SEVERITIES],
         # A file that was not checked as a report has no section list worth showing.
         "sections": _sections(rep, views, ui) if level != "unchecked" else [], "tables": tables, "groups": groups,
         "n_findings": len(rep.findings),

@@ -5,15 +5,20 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-CATEGORIES = ("missing_section", "broken_table", "type", "arithmetic", "cross_year", "input")
+from validator.output.vocab import CATEGORIES as _ALL
+from validator.output.vocab import cat_name, sev_name
+
+# The categories given a column of their own in the table of units, in reading order.
+CATEGORIES = tuple(c for c in _ALL if c in ("input", "missing_section", "broken_table", "type", "arithmetic", "cross_year"))
 _ZH = {
     "units": "单位情况", "rank": "排名", "organ": "单位", "year": "年度", "found": "报告", "format": "格式",
     "form": "文件", "score": "得分", "warnings": "警告", "problems": "主要问题", "yes": "有", "no": "未找到",
     "unreadable": "无法读取", "totals": "合计", "top": "最常见的问题", "rule": "规则", "findings": "问题数",
     "documents": "报告数", "units_hit": "涉及单位", "rules": "各规则检查情况", "items": "检查项", "passes": "通过",
     "fails": "未通过", "na": "无法判断", "severity": "级别", "category": "类别",
-    "missing_section": "缺部分", "broken_table": "表格", "type": "类型", "arithmetic": "勾稽", "cross_year": "跨年",
-    "input": "输入", "text_mismatch": "文表不符", "content": "内容", "deadline": "时限",
+    "tot_units": "单位", "tot_found": "有报告", "tot_not_found": "未找到", "tot_unreadable": "无法读取",
+    "tot_without_errors": "无错误", "tot_errors": "错误", "tot_warnings": "警告", "tot_mean_score": "平均分",
+    "tot_median_score": "中位分",
 }
 _EN = {
     "units": "Units", "rank": "rank", "organ": "organ", "year": "year", "found": "report", "format": "format",
@@ -21,8 +26,9 @@ _EN = {
     "unreadable": "unreadable", "totals": "Totals", "top": "Most frequent problems", "rule": "rule",
     "findings": "findings", "documents": "documents", "units_hit": "units", "rules": "Rules", "items": "items",
     "passes": "passes", "fails": "fails", "na": "n/a", "severity": "severity", "category": "category",
-    "missing_section": "sect.", "broken_table": "table", "type": "type", "arithmetic": "arith.", "cross_year": "x-year",
-    "input": "input", "text_mismatch": "text", "content": "content", "deadline": "deadline",
+    "tot_units": "units", "tot_found": "found", "tot_not_found": "not found", "tot_unreadable": "unreadable",
+    "tot_without_errors": "without errors", "tot_errors": "errors", "tot_warnings": "warnings",
+    "tot_mean_score": "mean score", "tot_median_score": "median score",
 }
 
 
@@ -33,7 +39,7 @@ def print_summary(data: dict, lang: str = "zh", console: Console | None = None) 
     for col in ("rank", "organ", "year", "found", "format", "form"):
         units.add_column(t[col])
     for cat in CATEGORIES:
-        units.add_column(t[cat], justify="right")
+        units.add_column(cat_name(cat, lang, short=True), justify="right")
     units.add_column(t["warnings"], justify="right")
     units.add_column(t["score"], justify="right")
     units.add_column(t["problems"])
@@ -44,20 +50,20 @@ def print_summary(data: dict, lang: str = "zh", console: Console | None = None) 
                       str(u["warnings"] or ""), str(u["score"]), " ".join(f"{r}×{n}" for r, n in u["problems"][:5]))
     con.print(units)
     tot = data["totals"]
-    con.print(f"[bold]{t['totals']}[/bold]: " + ", ".join(f"{k} {v}" for k, v in tot.items() if k != "errors_by_category")
-              + " | " + ", ".join(f"{t.get(k, k)} {v}" for k, v in tot["errors_by_category"].items()))
+    con.print(f"[bold]{t['totals']}[/bold]: " + ", ".join(f"{t.get('tot_' + k, k)} {v}" for k, v in tot.items() if k != "errors_by_category")
+              + " | " + ", ".join(f"{cat_name(k, lang, short=True)} {v}" for k, v in tot["errors_by_category"].items()))
     top = Table(title=t["top"])
     for col in ("rule", "severity", "category", "findings", "documents", "units_hit"):
         top.add_column(t[col])
     for p in data["top_problems"]:
         names = "、".join(p["units"][:6]) + (" …" if len(p["units"]) > 6 else "")
-        top.add_row(p["rule"], p["severity"], p["category"], str(p["findings"]), str(p["documents"]),
+        top.add_row(p["rule"], sev_name(p["severity"], lang), cat_name(p["category"], lang), str(p["findings"]), str(p["documents"]),
                     f"{len(p['units'])}: {names}")
     con.print(top)
     rules = Table(title=t["rules"])
     for col in ("rule", "category", "severity", "items", "passes", "fails", "na", "findings"):
         rules.add_column(t[col], justify="right" if col in ("items", "passes", "fails", "na", "findings") else "left")
     for r in data["rules"]:
-        rules.add_row(r["rule"], r["category"], r["severity"], str(r["items"]), str(r["passes"]), str(r["fails"]),
+        rules.add_row(r["rule"], cat_name(r["category"], lang), sev_name(r["severity"], lang), str(r["items"]), str(r["passes"]), str(r["fails"]),
                       str(r["not_assessable"]), str(r["findings"]))
     con.print(rules)

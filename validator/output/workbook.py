@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from validator.output import batch
 from validator.output.batch import categories, normalise, with_missing
-from validator.output.common import cat_name, labels, rule_title, sev_name, template_name
+from validator.output.vocab import cat_name, labels, rule_title, sev_name, template_name
 
 _HEAD_FILL = PatternFill("solid", fgColor="1D4E89")
 _HEAD_FONT = Font(bold=True, color="FFFFFF")
@@ -109,9 +109,9 @@ def _findings(wb: Workbook, units: list[dict], findings: list[dict]) -> None:
                      f.get("file")])
     ws = _sheet(wb, "问题清单", header, rows, wrap=("说明",))
     for row in ws.iter_rows(min_row=2):
-        if row[2].value == "错误":
+        if row[2].value == sev_name("error", "zh"):
             row[2].font = _RED
-        elif row[2].value == "警告":
+        elif row[2].value == sev_name("warning", "zh"):
             row[2].font = _AMBER
 
 
