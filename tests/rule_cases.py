@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 import producers
-from conftest import CORPUS, ROOT, SAMPLES
+from conftest import ROOT, SAMPLES
 
 CASES_FILE = Path(__file__).resolve().parent / "rule_cases.yaml"
 # The generic relation entry and the wordings of P1's other sides: not ids a finding carries.
@@ -230,12 +230,21 @@ def postscript_roundtrip(src: Path, tmp: Path) -> Path:
     return producers.postscript_roundtrip(src)
 
 
-def html_docx_pdf(src: Path | None, tmp: Path, corpus: str) -> Path:
-    return producers.html_docx_pdf(CORPUS / corpus)
+def html_docx_pdf(src: Path, tmp: Path) -> Path:
+    """The web page made a Word file and that printed to PDF, by LibreOffice."""
+    return producers.html_docx_pdf(src)
 
 
-def corpus_file(src: Path | None, tmp: Path, path: str) -> Path:
-    return CORPUS / path
+def wide_table3_pdf(src: Path, tmp: Path, width: int = 1000) -> Path:
+    """The web page with table 三 set `width` px wide, printed to PDF by LibreOffice through Word: the
+    page edge cuts off its last columns."""
+    html = src.read_text(encoding="utf-8")
+    i = html.index("申请人情况")
+    j = html.rfind("<table", 0, i)
+    k = html.index(">", j)
+    html = html[:j] + f'<table border="1" cellspacing="0" cellpadding="0" width="{width}" style="width:{width}px">' + html[k + 1:]
+    page = _write(tmp, "wide.html", html)
+    return producers.html_docx_pdf(page)
 
 
 def _table3_picture() -> bytes:
@@ -301,8 +310,8 @@ def html_to_pdf(src: Path, tmp: Path) -> Path:
     return producers.html_to_pdf(src)
 
 
-def corpus_postscript(src: Path | None, tmp: Path, path: str) -> Path:
-    return producers.postscript_roundtrip(CORPUS / path)
+def damaged_tounicode(src: Path, tmp: Path) -> Path:
+    return producers.damaged_tounicode(src)
 
 
 _HEADINGS = {"一": "一、总体情况", "五": "五、存在的主要问题及改进情况", "六": "六、其他需要报告的事项"}
