@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from validator import config
 from validator.checks.cell_types import validate_all
 from validator.checks.content import content_findings, organ_kind
 from validator.checks.crossyear import cross_year_findings
@@ -14,12 +15,13 @@ from validator.checks.grid import misaligned_headers
 from validator.checks.prose import prose_findings
 from validator.checks.tables import arithmetic_findings, table_findings
 from validator.checks.totals import generic_total_findings
+from validator.config import Config
 from validator.findings import Finding, make
 from validator.ingest import ReadError, read_document
 from validator.locate.detect import detect_format, fallback_format
 from validator.locate.extract import TableResult, extract_labelled, extract_single_row, first_row
 from validator.locate.identify import identify, is_pre_2019, looks_like_report
-from validator.locate.ocr_cells import THRESHOLD, set_aside
+from validator.locate.ocr_cells import set_aside, threshold
 from validator.locate.sections import SectionHit, find_renamed, find_sections
 from validator.locate.textlayer import assess, ranges, template_words
 from validator.model.document import Document
@@ -54,10 +56,20 @@ class Options:
     published: str | None = None  # YYYY-MM-DD, overrides what the document says
     kind: str | None = None  # government | department, overrides what the organ's name suggests
     previous: str | Path | None = None  # last year's report of the same organ
+    config: Config | None = None  # rule selection, severities, thresholds, local deadlines (validator/config.py)
+    parent: str | None = None  # the parent organ (a batch manifest's column), for local deadlines
 
 
 def check_path(path: str | Path, lang: str = "zh", options: Options | None = None) -> Report:
+    """One file under its configuration: selection and severities applied once, here, for every output."""
     options = options or Options()
+    with config.using(options.config) as cfg:
+        rep = _check_path(path, lang, options)
+        rep.findings = config.apply(rep.findings, cfg)
+    return rep
+
+
+def _check_path(path: str | Path, lang: str, options: Options) -> Report:
     try:
         doc = read_document(path)
     except ReadError as e:
@@ -70,7 +82,7 @@ def check_path(path: str | Path, lang: str = "zh", options: Options | None = Non
         return rep
     rep = check_document(doc, lang, options)
     if options.previous and rep.tables:
-        prev = check_path(options.previous, lang, Options(kind=options.kind))
+        prev = _check_path(options.previous, lang, Options(kind=options.kind))
         if prev.unreadable or not prev.tables:
             rep.findings.append(make("I1", lang, {"detail": f"上一年度报告无法读取或不是年报：{options.previous}"},
                                      severity="warning"))
@@ -149,7 +161,7 @@ def check_document(doc: Document, lang: str = "zh", options: Options | None = No
     rep.findings += prose_findings(flat, tables, rep.year, lang, fmt)
     rep.kind = organ_kind(rep.organ, options.kind)
     rep.findings += content_findings(flat, sections, rep.template, rep.organ, rep.kind, rep.year, lang)
-    rep.findings += deadline_findings(flat, doc.meta, rep.year, rep.kind, options.published, lang)
+    rep.findings += deadline_findings(flat, doc.meta, rep.year, rep.kind, options.published, lang, rep.organ, options.parent)
     if ocr_pages:
         _unverified(rep, sorted(ocr_pages), lang)
     return rep
@@ -214,7 +226,7 @@ def _uncertain_finding(flat: Flat, table: TableResult, lang: str) -> Finding:
     cells = "、".join(one(k, False) for k in keys[:12]) + ("…" if len(keys) > 12 else "")
     cells_en = "; ".join(one(k, True) for k in keys[:12]) + ("…" if len(keys) > 12 else "")
     first = table.rows.get(keys[0][0])
-    return make("O1", lang, {"table_number": table.spec.number, "count": len(keys), "threshold": THRESHOLD,
+    return make("O1", lang, {"table_number": table.spec.number, "count": len(keys), "threshold": threshold(),
                              "cells": cells, "cells_en": cells_en}, table=table.id,
                 location=flat.location(first.pos if first else table.start),
                 uncertain=[f"{r}.{c}" for r, c in keys])

@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from validator.batch.store import Store, best_document, finding_row
 from validator.checks.crossyear import copied
+from validator.config import Config, apply, using
 from validator.findings import make
 from validator.rules import common, formats
 
@@ -107,8 +108,15 @@ def _texts(store: Store, doc_id: int) -> dict[str, str]:
     return (json.loads(row[0]).get("section_texts") or {}) if row else {}
 
 
-def refresh(store: Store, lang: str = "zh") -> dict[str, int]:
-    """Recompute R5/R6 for every current document; returns the number of findings per rule."""
+def refresh(store: Store, lang: str = "zh", cfg: Config | None = None) -> dict[str, int]:
+    """Recompute R5/R6/X1 for every current document under the batch's configuration (selection,
+    severities, X1's thresholds); returns the number of findings per rule."""
+    cfg = cfg or Config()
+    with using(cfg):
+        return _refresh(store, lang, cfg)
+
+
+def _refresh(store: Store, lang: str, cfg: Config) -> dict[str, int]:
     docs = [d for d in store.current_documents() if d["organ"] and d["year"]]
     by_organ_year: dict[tuple, list[dict]] = defaultdict(list)
     for d in docs:
@@ -122,7 +130,11 @@ def refresh(store: Store, lang: str = "zh") -> dict[str, int]:
             continue
         prev = best_document(prev_docs)
         for rid, fn in (("R5", _r5), ("R6", _r6), ("X1", None)):
+            if not cfg.selected(rid):
+                checks.append((d["id"], rid, "na", prev["id"]))
+                continue
             status, found = _x1(d, prev, store, lang) if fn is None else fn(d, prev, cells, lang)
+            found = apply(found, cfg)
             checks.append((d["id"], rid, status, prev["id"]))
             findings += [finding_row(d["id"], f) for f in found]
     with store.tx() as db:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from validator.config import param
 from validator.findings import Finding, make
 from validator.locate.sections import SectionHit
 from validator.model.flat import Flat
@@ -59,7 +60,8 @@ def content_findings(flat: Flat, sections: list[SectionHit], template: str, orga
         has_p = bool(compile_text(cfg["problems_words"]).search(text))
         has_i = bool(compile_text(cfg["improvement_words"]).search(text))
         detail = None
-        if chars < cfg["token_chars"]:
+        token_chars = param("C1", "token_chars")
+        if chars < token_chars:
             detail = (f"只有 {chars} 个字，是一句套话，没有具体写明存在的问题和改进措施" if lang != "en"
                       else f"has only {chars} characters: a token sentence, no concrete problems or improvements")
         elif not has_p and not has_i:
@@ -70,7 +72,7 @@ def content_findings(flat: Flat, sections: list[SectionHit], template: str, orga
             detail = "没有写明改进情况或措施" if lang != "en" else "states no improvements or measures"
         if detail:
             out.append(make("C1", lang, {"detail": detail}, location=loc))
-        if template == "2021" and chars >= cfg["token_chars"] and not compile_text(cfg["rectification_words"]).search(text):
+        if template == "2021" and chars >= token_chars and not compile_text(cfg["rectification_words"]).search(text):
             out.append(make("C2", lang, {}, location=loc))
         yr = _plans_in_report_year(text, year)
         if yr:

@@ -43,4 +43,9 @@ def render() -> str:
                 f"- 依据 / basis: {basis}",
                 f"- 不通过 / failing: {r['fail']}",
                 f"- 通过 / passing: {r['pass']}", ""]
+    out += ["## 可调参数 / Parameters", "",
+            "默认值；在 nianbao.toml 的 `[params.规则]` 中修改，见 docs/config.md。"
+            " / Defaults; change them under `[params.RULE]` of nianbao.toml (docs/config.md).", ""]
+    out += [f"- {rid}: " + ", ".join(f"`{k}` = {v}" for k, v in r["params"].items())
+            for rid, r in c["rules"].items() if r.get("params")]
     return "\n".join(out) + "\n"
