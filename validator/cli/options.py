@@ -10,7 +10,7 @@ from validator import config
 
 
 def config_option():
-    return typer.Option(None, "--config", help="只用这个配置文件（nianbao.toml 或 pyproject.toml）/ use this config file only")
+    return typer.Option(None, "--config", metavar="FILE", help="只用这个配置文件（nianbao.toml 或 pyproject.toml）/ use this config file only")
 
 
 def isolated_option():
@@ -18,16 +18,16 @@ def isolated_option():
 
 
 def select_option():
-    return typer.Option(None, "--select", help="只检查这些规则：编号、类别或前缀，逗号分隔，可重复（如 T,arithmetic）"
+    return typer.Option(None, "--select", metavar="RULES", help="只检查这些规则：编号、类别或前缀，逗号分隔，可重复（如 T,arithmetic）"
                                                " / rules to check: ids, categories or prefixes")
 
 
 def ignore_option():
-    return typer.Option(None, "--ignore", help="不检查这些规则：编号、类别或前缀，逗号分隔，可重复 / rules to leave out")
+    return typer.Option(None, "--ignore", metavar="RULES", help="不检查这些规则：编号、类别或前缀，逗号分隔，可重复 / rules to leave out")
 
 
 def severity_option():
-    return typer.Option(None, "--severity", help="改变规则级别 规则=error|warning|info，可重复（如 T8=error）"
+    return typer.Option(None, "--severity", metavar="RULE=LEVEL", help="改变规则级别 规则=error|warning|info，可重复（如 T8=error）"
                                                  " / RULE=level, repeatable")
 
 
