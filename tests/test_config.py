@@ -223,7 +223,8 @@ def test_config_command_shows_origins(tmp_path):
     assert 'select = ["ALL"]  # 默认' in lines
     assert f"copied_ratio = 0.7  # {toml}" in lines and "copied_min_chars = 40  # 默认" in lines
     assert 'RFIX = "warning"  # 命令行（默认 error）' in lines
-    assert f"arithmetic = 8  # {toml}" in lines and "missing_section = 10  # 默认" in lines
+    assert f"arithmetic = 8  # {toml}（勾稽关系错误每处扣分）" in lines
+    assert "missing_section = 10  # 默认（缺少法定部分，每处错误扣分）" in lines
     assert f'source = "{SOURCE}"' in lines
     for english in ("default", "command line", "arithmetic error"):
         assert english not in p.stdout

@@ -594,6 +594,11 @@ def describe(cfg: Config, lang: str = "zh") -> dict:
     }
 
 
+_SCORING_ZH = {"missing_section": "缺少法定部分，每处错误扣分", "broken_table": "表格结构错误每处扣分",
+               "arithmetic": "勾稽关系错误每处扣分", "cross_year": "跨年度错误每处扣分", "type": "单元格数值错误每处扣分",
+               "other": "其他错误每处扣分", "warning": "每个警告扣分"}
+
+
 def _toml(v) -> str:
     if isinstance(v, str):
         return json.dumps(v, ensure_ascii=False)
@@ -636,12 +641,14 @@ def render_text(cfg: Config, lang: str = "zh") -> str:
         out += [f"{n} = {_toml(v['value'])}{o(v['origin'])}" for n, v in vals.items()]
     out += ["", "# " + ("statutory deadlines (Art. 49)" if en else "法定期限（条例第四十九条）")]
     for s in d["deadlines"]["statutory"]:
-        out.append(f"# {s['kind']} = {_toml(s['date'])}{o(s['origin'])}")
+        who = s["kind"] if en else ("部门" if s["kind"] == "department" else "人民政府")
+        out.append(f"# {who} = {_toml(s['date'])}{o(s['origin'])}")
     for e in d["deadlines"]["local"]:
         out += ["", "[[deadlines]]" + o(e["origin"])]
         out += [f"{k} = {_toml(e[k])}" for k in DEADLINE_KEYS if k in e]
     out += ["", "[scoring]"]
-    out += [f"{k} = {v['value']}{o(v['origin'])}" for k, v in d["scoring"].items()]
+    out += [f"{k} = {v['value']}{o(v['origin'])}" + ("" if en else f"（{_SCORING_ZH.get(k, '该类错误每处扣分')}）")
+            for k, v in d["scoring"].items()]
     if d["notes"]:
         out += [""] + [("# note: " if en else "# 注意：") + n for n in d["notes"]]
     return "\n".join(out) + "\n"
