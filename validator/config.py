@@ -481,7 +481,6 @@ def discover(start: str | Path) -> Path | None:
     return None
 
 
-@cache
 def _in_dir(folder: str) -> str | None:
     f = Path(folder) / "nianbao.toml"
     if f.is_file():
