@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from validator import config
 from validator.checks import (
     NA,
     PASS,
@@ -27,6 +28,7 @@ from validator.checks import (
 )
 from validator.checks.content import organ_kind
 from validator.checks.crossyear import compare, facts_from_report
+from validator.config import Config
 from validator.findings import Finding, make
 from validator.locate.detect import detect_format, fallback_format
 from validator.locate.extract import TableResult
@@ -78,13 +80,23 @@ class Options:
     published: str | None = None  # YYYY-MM-DD, overrides what the document says
     kind: str | None = None  # government | department, overrides what the organ's name suggests
     previous: str | Path | None = None  # last year's report of the same organ
+    config: Config | None = None  # rule selection, severities, thresholds, local deadlines (validator/config.py)
+    parent: str | None = None  # the parent organ (a batch manifest's column), for local deadlines
 
 
 def check_path(path: str | Path, lang: str = "zh", options: Options | None = None) -> Report:
-    from validator.ingest import ReadError, read_document
-
+    """One file under its configuration: selection and severities applied once, here, for every output."""
     verify()
     options = options or Options()
+    with config.using(options.config) as cfg:
+        rep = _check_path(path, lang, options)
+        rep.findings = config.apply(rep.findings, cfg)
+    return rep
+
+
+def _check_path(path: str | Path, lang: str, options: Options) -> Report:
+    from validator.ingest import ReadError, read_document
+
     try:
         doc = read_document(path)
     except ReadError as e:
@@ -93,7 +105,7 @@ def check_path(path: str | Path, lang: str = "zh", options: Options | None = Non
         return _unreadable(path, lang, make("I1", {"detail": f"{type(e).__name__}: {e}"}))
     rep = check_document(doc, lang, options)
     if options.previous and rep.tables:
-        prev = check_path(options.previous, lang, Options(kind=options.kind))
+        prev = _check_path(options.previous, lang, Options(kind=options.kind))
         if prev.unreadable or not prev.tables:
             rep.findings.append(make("I1", {"detail": f"上一年度报告无法读取或不是年报：{options.previous}"},
                                      severity="warning"))
@@ -167,7 +179,7 @@ def _check_document(doc: Document, lang: str, options: Options) -> Report:
     find_content(flat, hits, found)
     rep.kind = organ_kind(rep.organ, options.kind)
     ctx = Context(doc=doc, flat=flat, fmt=fmt, sections=hits, tables=found, template=rep.template,
-                  organ=rep.organ, year=rep.year, kind=rep.kind, published=options.published,
+                  organ=rep.organ, year=rep.year, kind=rep.kind, published=options.published, parent=options.parent,
                   section_texts={s.id: section_text(flat, hits, s.id) for s in hits})
     blank = input.blank_template(found)
     if blank:

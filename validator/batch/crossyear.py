@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from validator.batch.store import Store, best_document, finding_row
 from validator.checks.crossyear import ROWS_READ, STATUS_RULES, Facts, compare
+from validator.config import Config, apply, using
 
 OWN_RULES = STATUS_RULES
 
@@ -44,8 +45,15 @@ def facts(store: Store, doc: dict, values: dict[int, dict], where: dict[int, dic
                  rep.get("section_texts") or {}, rep.get("section_locations") or {})
 
 
-def refresh(store: Store, lang: str = "zh") -> dict[str, int]:
-    """Recompute R5/R6/X1 for every current document; returns the number of findings per rule."""
+def refresh(store: Store, lang: str = "zh", cfg: Config | None = None) -> dict[str, int]:
+    """Recompute R5/R6/X1 for every current document under the batch's configuration (selection,
+    severities, X1's thresholds); returns the number of findings per rule."""
+    cfg = cfg or Config()
+    with using(cfg):
+        return _refresh(store, lang, cfg)
+
+
+def _refresh(store: Store, lang: str, cfg: Config) -> dict[str, int]:
     docs = [d for d in store.current_documents() if d["organ"] and d["year"]]
     by_organ_year: dict[tuple, list[dict]] = defaultdict(list)
     for d in docs:
@@ -59,8 +67,9 @@ def refresh(store: Store, lang: str = "zh") -> dict[str, int]:
             continue
         prev = best_document(prev_docs)
         found, status = compare(facts(store, d, values, where), facts(store, prev, values, where))
-        checks += [(d["id"], rid, status[rid], prev["id"]) for rid in OWN_RULES]
-        findings += [finding_row(d["id"], f.to_json(lang)) for f in found if f.rule in OWN_RULES]
+        found = apply([f for f in found if f.rule in OWN_RULES], cfg)
+        checks += [(d["id"], rid, status[rid] if cfg.selected(rid) else "na", prev["id"]) for rid in OWN_RULES]
+        findings += [finding_row(d["id"], f.to_json(lang)) for f in found]
     with store.tx() as db:
         db.execute(f"DELETE FROM findings WHERE category = 'cross_year' AND rule IN ({','.join('?' * len(OWN_RULES))})",
                    OWN_RULES)

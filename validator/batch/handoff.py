@@ -30,8 +30,9 @@ def _verdicts(per_rule: dict) -> dict[str, str]:
             for rid, s in per_rule.items()}
 
 
-def report_data(store: Store, year: int | None = None) -> tuple[list[dict], list[dict], list[dict]]:
-    rows = summary.units(store, year)
+def report_data(store: Store, year: int | None = None,
+                weights: dict | None = None) -> tuple[list[dict], list[dict], list[dict]]:
+    rows = summary.units(store, year, weights)
     docs = {d["id"]: d for d in store.current_documents(year)}
     keep = [r.doc_id for r in rows if r.doc_id is not None]
     findings_by_doc: dict[int, list[dict]] = defaultdict(list)

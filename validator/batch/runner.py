@@ -17,6 +17,7 @@ from validator.batch.inputs import Item, collect
 from validator.batch.isolate import Isolated, MPChild
 from validator.batch.store import Store
 from validator.batch.worker import Task, test_hooks_from_env
+from validator.config import Config
 from validator.rules import rules_version
 
 
@@ -83,7 +84,7 @@ class LocalExecutor:
 
 
 def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, timeout: float = 120.0,
-              lang: str = "zh", scheduler: str | None = None,
+              lang: str = "zh", scheduler: str | None = None, config: Config | None = None,
               on_start: Callable[[BatchStats], None] | None = None,
               on_progress: Callable[[BatchStats, dict | None], None] | None = None) -> BatchStats:
     """Check every document in ``inputs`` into the store at ``store_path``; see docs/batch.md.
@@ -93,9 +94,13 @@ def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, ti
     t0 = time.monotonic()
     jobs = jobs or os.cpu_count() or 1
     coll = collect(inputs)
-    version = rules_version()
+    cfg = config or Config()
+    # Findings depend on the rules and on the configuration's selection, severities, thresholds and
+    # local deadlines: a store keeps a document's result only while both are the same.
+    version = rules_version() + (f"+{cfg.fingerprint()}" if cfg.fingerprint() else "")
     stats = BatchStats(total=len(coll.items), missing=len(coll.missing), notes=list(coll.notes))
-    args = {"inputs": [str(i) for i in inputs], "jobs": jobs, "timeout": timeout, "lang": lang, "scheduler": scheduler}
+    args = {"inputs": [str(i) for i in inputs], "jobs": jobs, "timeout": timeout, "lang": lang, "scheduler": scheduler,
+            "config": cfg.file, "scoring": cfg.weights()}
     with Store(store_path) as store:
         stats.run_id = run_id = store.begin_run(args, version, len(coll.items), len(coll.missing))
         store.add_units(coll.roster, run_id)
@@ -125,7 +130,7 @@ def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, ti
         else:
             ex = LocalExecutor(min(jobs, max(len(todo), 1)), timeout)
         try:
-            for item, result in ex.imap_unordered((it, it.task(lang, hooks)) for it in todo):
+            for item, result in ex.imap_unordered((it, _task(it, lang, hooks, cfg)) for it in todo):
                 dups = again.get(item.sha256, [])
                 meta = dict(item.meta)
                 for d in dups:
@@ -136,10 +141,17 @@ def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, ti
                     on_progress(stats, result)
         finally:
             ex.close()
-        crossyear.refresh(store, lang)
+        crossyear.refresh(store, lang, cfg)
         stats.seconds = time.monotonic() - t0
         store.finish_run(run_id, stats.peak_worker_rss_kb)
     return stats
+
+
+def _task(item: Item, lang: str, hooks: dict, cfg: Config) -> Task:
+    task = item.task(lang, hooks)
+    task.config = cfg.to_data() if (cfg.layers or cfg.severity or cfg.params or cfg.deadlines) else None
+    task.parent = item.meta.get("parent")
+    return task
 
 
 def _count(stats: BatchStats, result: dict, n: int) -> None:

@@ -23,11 +23,21 @@ UNASSESSABLE_RULES = ("I1", "I2", "I4", "I6")
 TABLES = ("disclosure", "applications", "appeals")
 
 
-def score(errors: dict[str, int], warnings: int, unassessable: bool = False) -> int:
+def score(errors: dict[str, int], warnings: int, unassessable: bool = False, weights: dict | None = None) -> int:
+    """100 minus the weights (`[scoring]` of the configuration, validator.config.DEFAULT_SCORING)."""
     if unassessable:
         return 0
-    lost = sum(ERROR_WEIGHTS.get(cat, OTHER_ERROR_WEIGHT) * n for cat, n in errors.items())
-    return max(0, 100 - lost - WARNING_WEIGHT * warnings)
+    if weights is None:
+        weights = {**ERROR_WEIGHTS, "other": OTHER_ERROR_WEIGHT, "warning": WARNING_WEIGHT}
+    lost = sum(weights.get(cat, weights["other"]) * n for cat, n in errors.items())
+    return max(0, 100 - lost - weights["warning"] * warnings)
+
+
+def recorded_weights(store: Store) -> dict | None:
+    """The scoring weights of the store's latest batch run (its configuration), None before any."""
+    row = store.db.execute("SELECT args FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    args = json.loads(row[0]) if row and row[0] else {}
+    return args.get("scoring")
 
 
 @dataclass
@@ -101,7 +111,9 @@ def unit_key(doc: dict) -> tuple[str, int | None]:
     return (doc["organ"] or f"（未识别）{doc['path']}", doc["year"])
 
 
-def units(store: Store, year: int | None = None) -> list[UnitRow]:
+def units(store: Store, year: int | None = None, weights: dict | None = None) -> list[UnitRow]:
+    """`weights`: the scoring to use; by default the one the latest batch run recorded."""
+    weights = weights or recorded_weights(store)
     docs = _docs(store, year)
     counts = _finding_counts(store)
     by_unit: dict[tuple, list[dict]] = defaultdict(list)
@@ -114,27 +126,27 @@ def units(store: Store, year: int | None = None) -> list[UnitRow]:
         row = UnitRow(organ=key[0], year=key[1], kind=u.get("kind"), parent=u.get("parent"))
         ds = by_unit.get(key, [])
         if ds:
-            best = _best_scored(ds, counts)
+            best = _best_scored(ds, counts, weights)
             row.kind = row.kind or best["kind"]
             row.parent = row.parent or best["parent"]
             row.found, row.n_documents, row.doc_id, row.path = True, len(ds), best["id"], best["path"]
             row.input_format, row.template = best["input_format"], best["template"]
-            _fill(row, counts.get(best["id"], []))
+            _fill(row, counts.get(best["id"], []), weights)
         out.append(row)
     _rank(out)
     return sorted(out, key=lambda r: (r.year or 0, r.rank, r.organ))
 
 
-def _best_scored(ds: list[dict], counts) -> dict:
+def _best_scored(ds: list[dict], counts, weights=None) -> dict:
     def s(d):
         tmp = UnitRow("", None)
-        _fill(tmp, counts.get(d["id"], []))
+        _fill(tmp, counts.get(d["id"], []), weights)
         return tmp.score
     top = max(s(d) for d in ds)
     return best_document([d for d in ds if s(d) == top])
 
 
-def _fill(row: UnitRow, fcounts: list[tuple]) -> None:
+def _fill(row: UnitRow, fcounts: list[tuple], weights: dict | None = None) -> None:
     errors: Counter = Counter()
     warnings = 0
     problems: Counter = Counter()
@@ -149,7 +161,7 @@ def _fill(row: UnitRow, fcounts: list[tuple]) -> None:
             problems[(sev != "error", rule)] += n
     row.readable = not unassessable
     row.errors, row.warnings = dict(errors), warnings
-    row.score = score(errors, warnings, unassessable)
+    row.score = score(errors, warnings, unassessable, weights)
     row.problems = [(rule, n) for (_, rule), n in sorted(problems.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1]))]
 
 

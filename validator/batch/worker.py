@@ -26,8 +26,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from validator.check import check_path, report_json
+from validator.check import Options, check_path, report_json
 from validator.checks.crossyear import section_locations, section_texts
+from validator.config import Config
 from validator.findings import make
 from validator.rules import rules_version
 
@@ -43,6 +44,8 @@ class Task:
     name: str = ""  # file name, for the reader's sniffing by extension
     lang: str = "zh"
     hooks: dict = field(default_factory=dict)
+    config: dict | None = None  # validator.config.Config.to_data(): plain data for any worker
+    parent: str | None = None  # the manifest's parent organ (local deadlines)
 
 
 def test_hooks_from_env() -> dict:
@@ -100,6 +103,10 @@ def failure_result(task: Task, detail: str, kind: str) -> dict:
             "peak_rss_kb": None}
 
 
+def _options(task: Task) -> Options:
+    return Options(config=Config.from_data(task.config) if task.config else None, parent=task.parent)
+
+
 def check_task(task: Task) -> dict:
     t0 = time.perf_counter()
     _apply_hooks(task)
@@ -108,9 +115,9 @@ def check_task(task: Task) -> dict:
             with tempfile.TemporaryDirectory(prefix="nianbao-") as d:
                 p = Path(d) / (Path(task.name).name or "member")
                 p.write_bytes(task.data)
-                rep = check_path(p, task.lang)
+                rep = check_path(p, task.lang, _options(task))
         else:
-            rep = check_path(task.path, task.lang)
+            rep = check_path(task.path, task.lang, _options(task))
         report = report_json(rep)
         report["file"] = task.display
         report["section_texts"] = section_texts(rep)  # for the copy check across years (X1)

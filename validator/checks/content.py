@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from validator.checks import Context
+from validator.config import param
 from validator.findings import Finding, Text, make
 from validator.locate.sections import section_text  # noqa: F401 - crossyear imports it from here
 from validator.model.flat import Flat
@@ -45,7 +46,8 @@ def content_findings(flat: Flat, texts: dict, template: str, organ: str | None, 
         has_p = bool(compile_text(cfg["problems_words"]).search(text))
         has_i = bool(compile_text(cfg["improvement_words"]).search(text))
         detail = None
-        if chars < cfg["token_chars"]:
+        token_chars = param("C1", "token_chars")
+        if chars < token_chars:
             detail = Text(f"只有 {chars} 个字，是一句套话，没有具体写明存在的问题和改进措施",
                           f"has only {chars} characters: a token sentence, no concrete problems or improvements")
         elif not has_p and not has_i:
@@ -56,7 +58,7 @@ def content_findings(flat: Flat, texts: dict, template: str, organ: str | None, 
             detail = Text("没有写明改进情况或措施", "states no improvements or measures")
         if detail:
             out.append(make("C1", {"detail": detail}, location=loc))
-        if template == "2021" and chars >= cfg["token_chars"] and not compile_text(cfg["rectification_words"]).search(text):
+        if template == "2021" and chars >= token_chars and not compile_text(cfg["rectification_words"]).search(text):
             out.append(make("C2", {}, location=loc))
         yr = _plans_in_report_year(text, year)
         if yr:

@@ -12,6 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from validator.config import param
 from validator.findings import Finding, make
 from validator.locate.sections import section_text
 from validator.rules import common, content, formats
@@ -155,13 +156,13 @@ def cross_year_findings(rep, prev) -> list[Finding]:
 
 def copied(text_now: str, text_before: str) -> tuple[float, str] | None:
     """(similarity, the longest shared passages) when this year's text largely repeats last year's."""
-    cfg = content()["cross_year"]
+    min_chars = param("X1", "copied_min_chars")
     ta, tb = _CJK_ONLY.sub("", text_now), _CJK_ONLY.sub("", text_before)
-    if len(ta) < cfg["copied_min_chars"] or len(tb) < cfg["copied_min_chars"]:
+    if len(ta) < min_chars or len(tb) < min_chars:
         return None
     sm = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
     ratio = sm.ratio()
-    if ratio < cfg["copied_ratio"]:
+    if ratio < param("X1", "copied_ratio"):
         return None
     blocks = sorted((m for m in sm.get_matching_blocks() if m.size >= 20), key=lambda m: -m.size)[:3]
     passages = "；".join(f"「{ta[m.a:m.a + m.size][:60]}{'…' if m.size > 60 else ''}」" for m in blocks)

@@ -15,12 +15,12 @@ from validator.findings import Finding, Text, make
 from validator.model.flat import Flat
 from validator.rules import compile_text, content
 
-RULES = {"D1": ("published", "source", "kind", "kind_en", "deadline"), "D2": (), "D3": ("published", "source"),
+RULES = {"D1": ("published", "source", "kind", "kind_en", "deadline", "rule_source", "kind_local", "kind_local_en"), "D2": (), "D3": ("published", "source"),
          "D4": ("published", "source", "kind", "kind_en", "deadline", "meta_field", "meta_field_en")}
 
 
 def check(ctx: Context):
-    fs = deadline_findings(ctx.flat, ctx.doc.meta, ctx.year, ctx.kind, ctx.published)
+    fs = deadline_findings(ctx.flat, ctx.doc.meta, ctx.year, ctx.kind, ctx.published, ctx.organ, ctx.parent)
     if ctx.year is None or any(f.rule in ("D2", "D4") for f in fs):
         yield Outcome("D1", "document", NA)  # no date to judge by
     yield from fs
@@ -82,7 +82,8 @@ _SOURCE_EN = {"--published": "--published", "网页发布时间": "web page date
               "文件元数据": "file metadata"}
 
 
-def deadline_findings(flat: Flat, meta: dict, year: int | None, kind: str | None, given: str | None) -> list[Finding]:
+def deadline_findings(flat: Flat, meta: dict, year: int | None, kind: str | None, given: str | None,
+                      organ: str | None = None, parent: str | None = None) -> list[Finding]:
     if year is None:
         return []
     published, source = publication_date(flat, meta, given)
@@ -95,17 +96,38 @@ def deadline_findings(flat: Flat, meta: dict, year: int | None, kind: str | None
     # Without a known kind, hold the report to the later (government) deadline: never a false alarm.
     mmdd = cfg["department"] if kind == "department" else cfg["government"]
     deadline = dt.date.fromisoformat(f"{year + 1}-{mmdd}")
+    local = _local(year, kind, organ, parent, deadline)
+    if local:
+        deadline = local[0]
     if published <= deadline:
         return []
     fields = {"published": published.isoformat(), "source": src, "kind": "部门" if kind == "department" else "人民政府",
               "kind_en": "department" if kind == "department" else "people's government",
               "deadline": deadline.isoformat()}
     if source == "文件元数据":
+        if local:  # D4 speaks of the statutory deadline only
+            law = dt.date.fromisoformat(f"{year + 1}-{mmdd}")
+            if published <= law:
+                return []
+            fields["deadline"] = law.isoformat()
         key = next(k for k in ("created", "modified") if _date(meta.get(k)))
         fields.update({"meta_field": _META_FIELD[key][0], "meta_field_en": _META_FIELD[key][1]})
         return [make("D4", fields, actual=published.isoformat(), date_source="file_metadata",
-                     metadata_field=key, deadline=deadline.isoformat())]
+                     metadata_field=key, deadline=fields["deadline"])]
+    if local:
+        fields.update(rule_source=local[1]["source"], kind_local=fields["kind"] if kind else "",
+                      kind_local_en=f" for a {fields['kind_en']}" if kind else "")
+        return [make("D1", fields, actual=published.isoformat(), expected=deadline.isoformat(), variant="local",
+                     deadline_source=local[1]["source"])]
     return [make("D1", fields, actual=published.isoformat(), expected=deadline.isoformat())]
+
+
+def _local(year: int, kind, organ, parent, statutory: dt.date):
+    """A stricter local deadline of the configuration (docs/config.md); never a later one: the statute stands."""
+    from validator.config import local_deadline
+
+    local = local_deadline(year, kind, organ, parent)
+    return local if local and local[0] < statutory else None
 
 
 _META_FIELD = {"created": ("创建日期", "creation date"), "modified": ("修改日期", "modification date")}

@@ -15,6 +15,7 @@ from functools import cache
 
 from validator.checks import Context
 from validator.checks.arithmetic import checked_values
+from validator.config import param
 from validator.findings import Finding, Text, make
 from validator.locate.extract import TableResult
 from validator.model.flat import Flat
@@ -342,7 +343,7 @@ def _percent(flat, tables, clause, m, n, offs, cfg, q) -> list[Finding]:
         return []
     computed = round(n / denom * 100, 2)
     stated = float(pm.group("p"))
-    if abs(computed - stated) <= cfg["percent_tolerance"]:
+    if abs(computed - stated) <= param("P3", "tolerance"):
         return []
     tid, rid, cid = q.targets[0][0].split(".")
     return [make("P3", {"sentence": _display(clause.strip()[:80]), "prose": pm.group("p"), "computed": f"{computed:.2f}",

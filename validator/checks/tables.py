@@ -27,10 +27,10 @@ RULES = {
 def check(ctx: Context):
     """Per table: each T/V rule is one item (passed, failed, or not assessable when the table is
     absent)."""
-    from validator.locate.ocr_cells import THRESHOLD
+    from validator.locate.ocr_cells import threshold
 
     for t in ctx.tables.values():
-        fs = [_uncertain(ctx.flat, t, THRESHOLD)] if t.found and t.uncertain else []
+        fs = [_uncertain(ctx.flat, t, threshold())] if t.found and t.uncertain else []
         fs += table_findings(ctx.flat, ctx.fmt, t, ctx.type_failures.get(t.id))
         if t.found and ctx.doc.meta.get("tables"):
             for a, b in misaligned_headers(ctx.doc.meta["tables"], t.spec)[:1]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from validator.cli import options as o
 from validator.cli.app import Lang, OutFormat, app
 
 STORE_HELP = "SQLite 存储文件 / the SQLite store"
@@ -73,15 +74,25 @@ def batch(
     lang: Lang = typer.Option(Lang.zh, "--lang", help="消息语言 zh | en"),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask 调度器地址 / Dask scheduler, tcp://HOST:PORT"),
     out: Path | None = typer.Option(None, "--out", help="同时生成工作簿、仪表板、通报草稿到此文件夹 / also write the workbook, dashboard and draft circular here"),
+    select: list[str] | None = o.select_option(),
+    ignore: list[str] | None = o.ignore_option(),
+    severity: list[str] | None = o.severity_option(),
+    config_file: Path | None = o.config_option(),
+    isolated: bool = o.isolated_option(),
 ):
     """批量检查并写入存储；可中断、可续跑 / check many reports into a store (resumable)."""
     from validator.batch.inputs import InputError
     from validator.batch.runner import run_batch
 
+    # One configuration for the whole batch (one audit, one scoring): found from the first input.
+    cfg = o.resolve_or_exit(inputs[0], lang.value, config_file=config_file, isolated=isolated, select=select,
+                            ignore=ignore, severity=severity)
+    o.echo_notes([cfg], lang.value)
     on_start, on_progress, stop = _progress(quiet, lang.value)
     try:
         stats = run_batch([str(i) for i in inputs], str(store), jobs=jobs or os.cpu_count(), timeout=timeout,
-                          lang=lang.value, scheduler=scheduler, on_start=on_start, on_progress=on_progress)
+                          lang=lang.value, scheduler=scheduler, on_start=on_start, on_progress=on_progress,
+                          config=cfg)
     except InputError as e:
         typer.echo(f"nianbao batch: {e}", err=True)
         raise typer.Exit(2) from e
@@ -91,8 +102,16 @@ def batch(
         typer.echo(f"note: {note}", err=True)
     typer.echo(_summary_line(stats, str(store), lang.value))
     if out is not None:
-        for p in write_reports(store, out, None, lang.value, None, None):
+        for p in write_reports(store, out, None, lang.value, None, None, cfg.weights()):
             typer.echo(str(p))
+
+
+def _weights(config_file: Path | None, lang: str) -> dict | None:
+    """`--config FILE`'s scoring; None: the weights the store's latest batch run used."""
+    if config_file is None:
+        return None
+    return o.resolve_or_exit(None, lang, config_file=config_file, isolated=False, select=None, ignore=None,
+                             severity=None).weights()
 
 
 @app.command()
@@ -102,6 +121,8 @@ def summary(
     top: int = typer.Option(10, "--top", help="列出最常见问题的条数 / how many frequent problems"),
     format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="text | json"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="表头语言 zh | en"),
+    config_file: Path | None = typer.Option(None, "--config", help="按此配置文件的 [scoring] 计分（默认：存储中最近一次批量检查所用的）"
+                                                                   " / score with this file's [scoring]"),
 ):
     """按单位汇总：得分、排名、常见问题、各规则通过情况 / per-unit scores, ranks, frequent problems, rules."""
     from validator.batch import summary as sm
@@ -110,8 +131,9 @@ def summary(
     if not store.exists():
         typer.echo(f"nianbao summary: {store}: no such store", err=True)
         raise typer.Exit(2)
+    weights = _weights(config_file, lang.value)
     with Store(str(store)) as st:
-        units = sm.units(st, year)
+        units = sm.units(st, year, weights)
         data = {"units": [u.to_dict() for u in units], "totals": sm.totals(units, st, year),
                 "top_problems": [vars(p) for p in sm.top_problems(st, year, top)],
                 "rules": [vars(r) for r in sm.rules(st, year)]}
@@ -138,7 +160,8 @@ def export(
         typer.echo(str(p))
 
 
-def write_reports(store: Path, out: Path, year: int | None, lang: str, title: str | None, issuer: str | None) -> list[Path]:
+def write_reports(store: Path, out: Path, year: int | None, lang: str, title: str | None, issuer: str | None,
+                  weights: dict | None = None) -> list[Path]:
     """The three things a screening office sends on: workbook, dashboard, draft circular."""
     from validator.batch.handoff import report_data
     from validator.batch.store import Store
@@ -147,7 +170,7 @@ def write_reports(store: Path, out: Path, year: int | None, lang: str, title: st
     from validator.output.workbook import batch_workbook
 
     with Store(str(store)) as st:
-        units, findings, cells = report_data(st, year)
+        units, findings, cells = report_data(st, year, weights)
     out.mkdir(parents=True, exist_ok=True)
     years = sorted({u["year"] for u in units if u.get("year")})
     the_year = year or (years[-1] if years else None)
@@ -166,10 +189,11 @@ def report(
     lang: Lang = typer.Option(Lang.zh, "--lang", help="仪表板语言 zh | en / dashboard language"),
     title: str | None = typer.Option(None, "--title", help="通报标题 / title of the circular"),
     issuer: str | None = typer.Option(None, "--issuer", help="发文单位 / issuing office"),
+    config_file: Path | None = typer.Option(None, "--config", help="按此配置文件的 [scoring] 计分 / score with this file's [scoring]"),
 ):
     """从存储生成 Excel 工作簿、HTML 仪表板和通报草稿（DOCX）/ workbook, dashboard and draft circular."""
     if not store.exists():
         typer.echo(f"nianbao report: {store}: no such store", err=True)
         raise typer.Exit(2)
-    for p in write_reports(store, out, year, lang.value, title, issuer):
+    for p in write_reports(store, out, year, lang.value, title, issuer, _weights(config_file, lang.value)):
         typer.echo(str(p))

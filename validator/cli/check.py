@@ -9,7 +9,9 @@ from pathlib import Path
 
 import typer
 
+from validator.cli import options as o
 from validator.cli.app import Kind, Lang, OutFormat, app
+from validator.config import using
 
 
 @app.command()
@@ -23,6 +25,11 @@ def check(
     published: str | None = typer.Option(None, "--published", help="公布日期 YYYY-MM-DD / publication date"),
     kind: Kind | None = typer.Option(None, "--kind", help="机关类别：government（人民政府）| department（部门）"),
     summary: bool = typer.Option(False, "--summary", help="文本输出后附逐条规则核对汇总 / add the per-rule summary to the text"),
+    select: list[str] | None = o.select_option(),
+    ignore: list[str] | None = o.ignore_option(),
+    severity: list[str] | None = o.severity_option(),
+    config_file: Path | None = o.config_option(),
+    isolated: bool = o.isolated_option(),
 ):
     """检查一份或多份年度报告 / check one or more annual reports."""
     from validator.check import Options, check_path, report_json
@@ -30,8 +37,11 @@ def check(
 
     if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
         raise typer.BadParameter("--published 应为 YYYY-MM-DD / must be YYYY-MM-DD")
-    opts = Options(published=published, kind=kind.value if kind else None, previous=previous)
-    reports = [check_path(f, lang.value, opts) for f in files]
+    cfgs = [o.resolve_or_exit(f, lang.value, config_file=config_file, isolated=isolated, select=select,
+                              ignore=ignore, severity=severity) for f in files]
+    o.echo_notes(cfgs, lang.value)
+    reports = [check_path(f, lang.value, Options(published=published, kind=kind.value if kind else None,
+                                                 previous=previous, config=c)) for f, c in zip(files, cfgs, strict=True)]
     if format == OutFormat.json:
         data = [report_json(r) for r in reports]
         text = json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
@@ -42,12 +52,13 @@ def check(
     elif format == OutFormat.html:
         from validator.output.single_html import render_report_html
 
-        for f, r in zip(files, reports, strict=True):
+        for f, r, c in zip(files, reports, cfgs, strict=True):
             if output is not None and not output.is_dir() and len(files) == 1:
                 dest = output
             else:
                 dest = (output if output is not None and output.is_dir() else f.parent) / f"{f.name}.check.html"
-            dest.write_text(render_report_html(r, lang.value), encoding="utf-8")
+            with using(c):
+                dest.write_text(render_report_html(r, lang.value), encoding="utf-8")
             typer.echo(str(dest), err=True)
     else:
         use_color = sys.stdout.isatty() if color is None else color

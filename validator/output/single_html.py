@@ -11,7 +11,7 @@ from pathlib import Path
 from validator.check import Report
 from validator.findings import Finding
 from validator.locate.extract import TableResult
-from validator.locate.ocr_cells import THRESHOLD, cell_conf
+from validator.locate.ocr_cells import cell_conf, threshold
 from validator.output.grid import GCell, Grid, layout
 from validator.output.render_env import render
 from validator.output.vocab import (
@@ -128,7 +128,7 @@ def _fill_values(t: TableResult, grid: Grid, ui: dict, flat=None) -> None:
             if (rid, cid) in t.uncertain:
                 read, conf = t.uncertain[(rid, cid)]
                 c.text, st = f"{read}?", "uncertain"
-                c.title = ui["ocr_uncertain"].format(read=read, conf=conf, threshold=THRESHOLD)
+                c.title = ui["ocr_uncertain"].format(read=read, conf=conf, threshold=threshold())
             elif (rid, cid) in t.unknown:
                 c.text, st = "?", "unreadable"
             elif cell is None:
