@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from validator.cli import options as o
+import validator.cli.options as o
 from validator.cli.app import Lang, OutFormat, app
 
 STORE_HELP = "SQLite 存储文件 / the SQLite store"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from validator.cli import options as o
+import validator.cli.options as o
 from validator.cli.app import Kind, Lang, OutFormat, app
 from validator.config import using
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import typer
 
+import validator.cli.options as o
 from validator import config
-from validator.cli import options as o
 from validator.cli.app import Lang, app
 
 
