@@ -26,6 +26,7 @@ class Finding:
     location: dict = field(default_factory=lambda: {"page": None, "line": None})
     extra: dict = field(default_factory=dict)
     has_expected: bool = False
+    fields: dict = field(default_factory=dict)  # the template's fields as the check supplied them
 
     def to_json(self) -> dict:
         d = {
@@ -47,7 +48,8 @@ def make(rule_id: str, lang: str, fields: dict | None = None, *, table=None, row
          actual=None, expected=None, has_expected: bool = False, location=None, rule_key: str | None = None,
          severity: str | None = None, variant: str | None = None, **extra) -> Finding:
     r = rule(rule_key or rule_id)
-    fields = _Missing(fields or {})
+    given = dict(fields or {})
+    fields = _Missing(given)
     key = "en" if lang == "en" else "zh"
     # A rule may word a special case differently (V6: a unit converted to the column's unit).
     text = r.get(f"{key}_{variant}", r[key]) if variant else r[key]
@@ -58,4 +60,4 @@ def make(rule_id: str, lang: str, fields: dict | None = None, *, table=None, row
         basis = fields.get("_basis") if fields.get("_basis") != "?" else None
     extra = {"basis": basis, **extra}
     return Finding(rule_id, r["category"], severity or r["severity"], text, table, row, column, actual, expected,
-                   location or {"page": None, "line": None}, extra, has_expected or expected is not None)
+                   location or {"page": None, "line": None}, extra, has_expected or expected is not None, given)

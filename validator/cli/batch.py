@@ -73,10 +73,14 @@ def batch(
     lang: Lang = typer.Option(Lang.zh, "--lang", help="消息语言 zh | en"),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask 调度器地址 / Dask scheduler, tcp://HOST:PORT"),
     out: Path | None = typer.Option(None, "--out", help="同时生成工作簿、仪表板、通报草稿到此文件夹 / also write the workbook, dashboard and draft circular here"),
+    baseline: Path | None = typer.Option(None, "--baseline", help="把基线文件中已接受的问题导入存储 / import a baseline of accepted findings into the store"),
 ):
     """批量检查并写入存储；可中断、可续跑 / check many reports into a store (resumable)."""
     from validator.batch.inputs import InputError
     from validator.batch.runner import run_batch
+
+    if baseline is not None:
+        _import_baseline(baseline, store, lang.value)
 
     on_start, on_progress, stop = _progress(quiet, lang.value)
     try:
@@ -93,6 +97,18 @@ def batch(
     if out is not None:
         for p in write_reports(store, out, None, lang.value, None, None):
             typer.echo(str(p))
+
+
+def _import_baseline(baseline: Path, store: Path, lang: str) -> None:
+    from validator.batch.store import Store
+    from validator.cli.baseline import load_baseline
+
+    data = load_baseline(baseline, lang)
+    with Store(str(store)) as st:
+        n, gone = st.import_reviews(data["entries"], str(baseline.resolve()))
+    typer.echo(f"nianbao batch: {n} accepted findings imported from {baseline} ({gone} no longer in it removed)"
+               if lang == "en" else f"nianbao batch：从 {baseline} 导入 {n} 个已接受的问题（删除该文件中已不存在的 {gone} 个）",
+               err=True)
 
 
 @app.command()

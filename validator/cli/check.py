@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from validator.cli.app import Kind, Lang, OutFormat, app
+from validator.cli.baseline import load_baseline
 
 
 @app.command()
@@ -22,6 +23,7 @@ def check(
     previous: Path | None = typer.Option(None, "--previous", help="同一机关上一年度的报告，用于跨年度核对 / last year's report"),
     published: str | None = typer.Option(None, "--published", help="公布日期 YYYY-MM-DD / publication date"),
     kind: Kind | None = typer.Option(None, "--kind", help="机关类别：government（人民政府）| department（部门）"),
+    baseline: Path | None = typer.Option(None, "--baseline", help="已接受问题的基线文件（见 nianbao baseline）/ baseline of accepted findings"),
 ):
     """检查一份或多份年度报告 / check one or more annual reports."""
     from validator.check import Options, check_path, report_json
@@ -30,9 +32,18 @@ def check(
     if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
         raise typer.BadParameter("--published 应为 YYYY-MM-DD / must be YYYY-MM-DD")
     opts = Options(published=published, kind=kind.value if kind else None, previous=previous)
+    accepted = load_baseline(baseline, lang.value) if baseline is not None else None
     reports = [check_path(f, lang.value, opts) for f in files]
+    if accepted is not None:
+        from validator import baseline as bl
+
+        for r in reports:
+            bl.apply(r, accepted)
     if format == OutFormat.json:
         data = [report_json(r) for r in reports]
+        if accepted is not None:
+            for d, r in zip(data, reports, strict=True):
+                d["accepted_count"] = bl.accepted_count(r)
         text = json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
         if output:
             output.write_text(text, encoding="utf-8")

@@ -14,6 +14,13 @@ _ZH = {
     "fails": "未通过", "na": "无法判断", "severity": "级别", "category": "类别",
     "missing_section": "缺部分", "broken_table": "表格", "type": "类型", "arithmetic": "勾稽", "cross_year": "跨年",
     "input": "输入", "text_mismatch": "文表不符", "content": "内容", "deadline": "时限",
+    "accepted": "已接受",
+}
+# Names of the totals line (`totals` of the summary JSON), Chinese; English keeps the keys.
+_TOTALS_ZH = {
+    "units": "单位", "found": "有报告", "not_found": "未找到报告", "unreadable": "无法读取", "without_errors": "无错误",
+    "errors": "错误", "warnings": "警告", "accepted": "已接受（不计分）", "mean_score": "平均分", "median_score": "中位分",
+    "documents": "报告文件",
 }
 _EN = {
     "units": "Units", "rank": "rank", "organ": "organ", "year": "year", "found": "report", "format": "format",
@@ -23,6 +30,7 @@ _EN = {
     "passes": "passes", "fails": "fails", "na": "n/a", "severity": "severity", "category": "category",
     "missing_section": "sect.", "broken_table": "table", "type": "type", "arithmetic": "arith.", "cross_year": "x-year",
     "input": "input", "text_mismatch": "text", "content": "content", "deadline": "deadline",
+    "accepted": "accepted",
 }
 
 
@@ -35,16 +43,19 @@ def print_summary(data: dict, lang: str = "zh", console: Console | None = None) 
     for cat in CATEGORIES:
         units.add_column(t[cat], justify="right")
     units.add_column(t["warnings"], justify="right")
+    units.add_column(t["accepted"], justify="right")
     units.add_column(t["score"], justify="right")
     units.add_column(t["problems"])
     for u in data["units"]:
         found = t["no"] if not u["found"] else (t["unreadable"] if not u["readable"] else t["yes"])
         units.add_row(str(u["rank"]), u["organ"], str(u["year"] or "—"), found, u["template"] or "—",
                       u["input_format"] or "—", *(str(u["errors"].get(c, 0) or "") for c in CATEGORIES),
-                      str(u["warnings"] or ""), str(u["score"]), " ".join(f"{r}×{n}" for r, n in u["problems"][:5]))
+                      str(u["warnings"] or ""), str(u.get("accepted") or ""), str(u["score"]), " ".join(f"{r}×{n}" for r, n in u["problems"][:5]))
     con.print(units)
     tot = data["totals"]
-    con.print(f"[bold]{t['totals']}[/bold]: " + ", ".join(f"{k} {v}" for k, v in tot.items() if k != "errors_by_category")
+    names = _TOTALS_ZH if lang != "en" else {}
+    con.print(f"[bold]{t['totals']}[/bold]: " + ", ".join(f"{names.get(k, k)} {v}" for k, v in tot.items()
+                                                          if k != "errors_by_category")
               + " | " + ", ".join(f"{t.get(k, k)} {v}" for k, v in tot["errors_by_category"].items()))
     top = Table(title=t["top"])
     for col in ("rule", "severity", "category", "findings", "documents", "units_hit"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from validator.baseline import accepted_suffix, is_accepted
+from validator.baseline import tag as accepted_tag
 from validator.check import Report
 
 _SEV_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -30,8 +32,9 @@ def _group(f) -> str:
 def render_text(rep: Report, lang: str = "zh", color: bool = False) -> str:
     en = lang == "en"
     lines = []
-    errors = sum(f.severity == "error" for f in rep.findings)
-    warnings = sum(f.severity == "warning" for f in rep.findings)
+    errors = sum(f.severity == "error" and not is_accepted(f) for f in rep.findings)
+    warnings = sum(f.severity == "warning" and not is_accepted(f) for f in rep.findings)
+    n_accepted = sum(is_accepted(f) for f in rep.findings)
     tmpl = {"2019": "2019 试行格式" if not en else "2019 trial format",
             "2021": "2021 修订格式" if not en else "2021 revised format"}.get(rep.template, "未识别" if not en else "unknown")
     lines.append(f"== {rep.file}")
@@ -55,6 +58,8 @@ def render_text(rep: Report, lang: str = "zh", color: bool = False) -> str:
         for f in fs:
             sev = f.severity if en else _SEV_ZH[f.severity]
             tag = f"{_SEV_COLOR[f.severity]}{sev}{_RESET}" if color else sev
+            if is_accepted(f):
+                tag = f"{sev} · {accepted_tag(lang)}"
             loc = []
             if f.location.get("page"):
                 loc.append(f"p.{f.location['page']}" if en else f"第{f.location['page']}页")
@@ -63,6 +68,7 @@ def render_text(rep: Report, lang: str = "zh", color: bool = False) -> str:
             where = f" ({', '.join(loc)})" if loc else ""
             lines.append(f"  [{tag}] {f.rule}: {f.message}{where}")
     lines.append("")
+    more = accepted_suffix(n_accepted, lang)
     if any(f.rule == "I2" for f in rep.findings):
         verdict = "结论：这不是政府信息公开工作年度报告，未做年报检查。" if not en else "Verdict: not an annual report; not checked as one."
     elif any(f.rule == "I3" for f in rep.findings):
@@ -77,11 +83,14 @@ def render_text(rep: Report, lang: str = "zh", color: bool = False) -> str:
     elif rep.unreadable:
         verdict = "结论：文件无法读取。" if not en else "Verdict: the file could not be read."
     elif errors:
-        verdict = (f"结论：发现 {errors} 个错误、{warnings} 个警告，请修改后再发布。" if not en
-                   else f"Verdict: {errors} error(s), {warnings} warning(s): fix before publishing.")
+        verdict = (f"结论：发现 {errors} 个错误、{warnings} 个警告{more}，请修改后再发布。" if not en
+                   else f"Verdict: {errors} error(s), {warnings} warning(s){more}: fix before publishing.")
     elif warnings:
-        verdict = (f"结论：没有错误，有 {warnings} 个警告，建议核对。" if not en
-                   else f"Verdict: no errors, {warnings} warning(s) worth a look.")
+        verdict = (f"结论：没有错误，有 {warnings} 个警告{more}，建议核对。" if not en
+                   else f"Verdict: no errors, {warnings} warning(s){more} worth a look.")
+    elif n_accepted:
+        verdict = (f"结论：除 {n_accepted} 个已接受的问题外，未发现问题。" if not en
+                   else f"Verdict: no problems found apart from {n_accepted} accepted.")
     else:
         verdict = "结论：未发现问题。" if not en else "Verdict: no problems found."
     lines.append(verdict)
