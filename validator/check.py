@@ -67,7 +67,8 @@ class Report:
     def exit_code(self) -> int:
         if self.unreadable:
             return 2
-        return 1 if any(f.severity == "error" for f in self.findings) else 0
+        # A finding accepted in a baseline (validator.baseline) is shown but does not fail the report.
+        return 1 if any(f.severity == "error" and not f.extra.get("accepted") for f in self.findings) else 0
 
     def rule_summary(self) -> dict[str, dict]:
         """Per rule, as R validate's summary(): items, passes, fails, not assessable (na)."""

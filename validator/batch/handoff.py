@@ -38,6 +38,7 @@ def report_data(store: Store, year: int | None = None,
     findings_by_doc: dict[int, list[dict]] = defaultdict(list)
     for f in store.findings(keep):
         findings_by_doc[f["doc_id"]].append(f)
+    accepted = store.accepted_finding_ids()
     xcheck = defaultdict(dict)
     wanted = set(keep)
     for doc_id, js in store.db.execute("SELECT doc_id, json FROM reports"):
@@ -51,12 +52,16 @@ def report_data(store: Store, year: int | None = None,
              "file": r.path, "template": r.template, "input_format": r.input_format, "score": r.score,
              "rank": r.rank, "checked": r.found and r.readable}
         mine = [_finding(f, r.organ, r.year, r.path) for f in findings_by_doc.get(r.doc_id, [])]
-        sev = Counter(f["severity"] for f in mine)
+        for f, raw in zip(mine, findings_by_doc.get(r.doc_id, []), strict=True):
+            if raw["id"] in accepted:
+                f["accepted"] = True  # a review accepted it: listed, not counted
+        sev = Counter(f["severity"] for f in mine if not f.get("accepted"))
         cats: dict = defaultdict(Counter)
         for f in mine:
-            cats[f["category"]][f["severity"]] += 1
+            if not f.get("accepted"):
+                cats[f["category"]][f["severity"]] += 1
         u.update(errors=sev["error"], warnings=sev["warning"], infos=sev["info"],
-                 by_category={c: dict(v) for c, v in cats.items()})
+                 by_category={c: dict(v) for c, v in cats.items()}, accepted=sum(bool(f.get("accepted")) for f in mine))
         if r.doc_id in xcheck:
             u["rules"] = xcheck[r.doc_id]
         units.append(u)

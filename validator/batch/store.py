@@ -68,6 +68,16 @@ CREATE VIEW IF NOT EXISTS current_documents AS
 """
 
 
+# Reviews (validator.baseline): findings accepted by a person, matched to stored findings by
+# fingerprint (findings.extra's "fingerprint"); `source` is the baseline file they came from.
+REVIEWS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reviews (
+  fingerprint TEXT PRIMARY KEY, organ TEXT, year INTEGER, rule TEXT, status TEXT NOT NULL DEFAULT 'accepted',
+  note TEXT, at TEXT, source TEXT, report TEXT, message TEXT
+);
+"""
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -94,6 +104,8 @@ class Store:
         if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'current_documents'").fetchone():
             self.db.executescript(SCHEMA)
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'reviews'").fetchone():
+            self.db.executescript(REVIEWS_SCHEMA)  # added later: an older store gets it on first open
 
     def close(self) -> None:
         self.db.close()
@@ -206,6 +218,38 @@ class Store:
                 (len(also_seen), int(result["exit_code"] == 1), int(result["exit_code"] == 2),
                  int(error.startswith("timeout")), int(error.startswith("crash")), run_id))
             return doc_id
+
+    # ---- reviews -------------------------------------------------------------------------------
+
+    def import_reviews(self, entries: list[dict], source: str) -> tuple[int, int]:
+        """A baseline's entries as reviews; the file is the truth for what came from it, so reviews
+        from the same source that it no longer holds are dropped. Returns (stored, dropped)."""
+        keep = {e["fingerprint"] for e in entries}
+        with self.tx() as db:
+            old = {r[0] for r in db.execute("SELECT fingerprint FROM reviews WHERE source = ?", (source,))}
+            gone = old - keep
+            db.executemany("DELETE FROM reviews WHERE fingerprint = ?", [(fp,) for fp in sorted(gone)])
+            db.executemany(
+                "INSERT INTO reviews (fingerprint, organ, year, rule, status, note, at, source, report, message) "
+                "VALUES (?,?,?,?,'accepted',?,?,?,?,?) ON CONFLICT (fingerprint) DO UPDATE SET organ = excluded.organ, "
+                "year = excluded.year, rule = excluded.rule, status = 'accepted', note = excluded.note, at = excluded.at, "
+                "source = excluded.source, report = excluded.report, message = excluded.message",
+                [(e["fingerprint"], e.get("organ"), e.get("year"), e.get("rule"), e.get("note"), e.get("accepted_at"),
+                  source, e.get("report"), e.get("message_zh")) for e in entries])
+        return len(keep), len(gone)
+
+    def reviews(self) -> list[dict]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM reviews ORDER BY organ, year, rule, fingerprint")]
+
+    def accepted_fingerprints(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT fingerprint FROM reviews WHERE status = 'accepted'")}
+
+    def accepted_finding_ids(self) -> set[int]:
+        """Ids of stored findings that a review accepts."""
+        rows = self.db.execute(
+            "SELECT f.id FROM findings f JOIN reviews r ON r.fingerprint = json_extract(f.extra, '$.fingerprint') "
+            "WHERE r.status = 'accepted' AND f.extra IS NOT NULL")
+        return {r[0] for r in rows}
 
     # ---- reading -------------------------------------------------------------------------------
 

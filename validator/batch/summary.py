@@ -58,6 +58,7 @@ class UnitRow:
     score: int = 0
     rank: int = 0
     problems: list[tuple[str, int]] = field(default_factory=list)  # (rule, findings), errors first
+    accepted: int = 0  # findings a review accepts (validator.baseline): shown apart, not scored
 
     @property
     def n_errors(self) -> int:
@@ -88,21 +89,34 @@ class RuleRow:
     fails: int
     not_assessable: int
     findings: int
+    accepted: int = 0
 
 
 def _docs(store: Store, year: int | None) -> list[dict]:
     return store.current_documents(year)
 
 
+# A finding a review accepts (its fingerprint is in `reviews`) is counted apart: not an open
+# error or warning, not in the score, not a rule's failure.
+_ACCEPTED = ("EXISTS (SELECT 1 FROM reviews r WHERE r.status = 'accepted' AND findings.extra IS NOT NULL "
+             "AND r.fingerprint = json_extract(findings.extra, '$.fingerprint'))")
+
+
 def _finding_counts(store: Store) -> dict[int, list[tuple]]:
-    """doc id -> [(rule, category, severity, n, first message)] over current documents."""
+    """doc id -> [(rule, category, severity, n, first message)] over current documents, open findings only."""
     out: dict[int, list[tuple]] = defaultdict(list)
     rows = store.db.execute(
         "SELECT doc_id, rule, category, severity, COUNT(*), MIN(message) FROM findings "
-        "WHERE doc_id IN (SELECT id FROM current_documents) GROUP BY doc_id, rule, category, severity")
+        f"WHERE doc_id IN (SELECT id FROM current_documents) AND NOT {_ACCEPTED} GROUP BY doc_id, rule, category, severity")
     for r in rows:
         out[r[0]].append(tuple(r[1:]))
     return out
+
+
+def _accepted_counts(store: Store) -> dict[int, int]:
+    """doc id -> how many of its findings a review accepts."""
+    rows = store.db.execute(f"SELECT doc_id, COUNT(*) FROM findings WHERE {_ACCEPTED} GROUP BY doc_id")
+    return {r[0]: r[1] for r in rows}
 
 
 def unit_key(doc: dict) -> tuple[str, int | None]:
@@ -116,6 +130,7 @@ def units(store: Store, year: int | None = None, weights: dict | None = None) ->
     weights = weights or recorded_weights(store)
     docs = _docs(store, year)
     counts = _finding_counts(store)
+    accepted = _accepted_counts(store)
     by_unit: dict[tuple, list[dict]] = defaultdict(list)
     for d in docs:
         by_unit[unit_key(d)].append(d)
@@ -132,6 +147,7 @@ def units(store: Store, year: int | None = None, weights: dict | None = None) ->
             row.found, row.n_documents, row.doc_id, row.path = True, len(ds), best["id"], best["path"]
             row.input_format, row.template = best["input_format"], best["template"]
             _fill(row, counts.get(best["id"], []), weights)
+            row.accepted = accepted.get(best["id"], 0)
         out.append(row)
     _rank(out)
     return sorted(out, key=lambda r: (r.year or 0, r.rank, r.organ))
@@ -186,6 +202,7 @@ def totals(rows: list[UnitRow], store: Store | None = None, year: int | None = N
         "unreadable": sum(r.found and not r.readable for r in rows),
         "without_errors": sum(r.found and r.readable and not r.n_errors for r in rows),
         "errors": sum(errors.values()), "errors_by_category": dict(errors), "warnings": sum(r.warnings for r in rows),
+        "accepted": sum(r.accepted for r in rows),
         "mean_score": round(statistics.fmean(scores), 1) if scores else None,
         "median_score": statistics.median(scores) if scores else None,
     }
@@ -225,8 +242,11 @@ def rules(store: Store, year: int | None = None) -> list[RuleRow]:
     doc_ids = {d["id"] for d in docs}
     reg = registry()
     nfind: Counter = Counter()
-    for doc_id, rule in store.db.execute("SELECT doc_id, rule FROM findings"):
-        if doc_id in doc_ids:
+    accepted: Counter = Counter()
+    for doc_id, rule, ok in store.db.execute(f"SELECT doc_id, rule, {_ACCEPTED} FROM findings"):
+        if doc_id in doc_ids and ok:
+            accepted[rule] += 1
+        elif doc_id in doc_ids:
             nfind[rule] += 1
     sums = {rid: Counter() for rid in reg}
     for doc_id, js in store.db.execute("SELECT doc_id, json FROM reports"):
@@ -245,7 +265,10 @@ def rules(store: Store, year: int | None = None) -> list[RuleRow]:
             status = [xcheck.get((d, rid), "na") for d in doc_ids]
             items, fails, passes = len(docs), status.count("fail"), status.count("pass")
             na = items - fails - passes
-        out.append(RuleRow(rid, r.category, r.severity, items, passes, fails, na, nfind[rid]))
+        # An accepted finding is a reviewed item: not a failure any more.
+        settled = min(accepted[rid], fails)
+        out.append(RuleRow(rid, r.category, r.severity, items, passes + settled, fails - settled, na, nfind[rid],
+                           accepted[rid]))
     return out
 
 

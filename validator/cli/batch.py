@@ -79,6 +79,7 @@ def batch(
     severity: list[str] | None = o.severity_option(),
     config_file: Path | None = o.config_option(),
     isolated: bool = o.isolated_option(),
+    baseline: Path | None = typer.Option(None, "--baseline", help="把基线文件中已接受的问题导入存储 / import a baseline of accepted findings into the store"),
 ):
     """批量检查并写入存储；可中断、可续跑 / check many reports into a store (resumable)."""
     from validator.batch.inputs import InputError
@@ -88,6 +89,9 @@ def batch(
     cfg = o.resolve_or_exit(inputs[0], lang.value, config_file=config_file, isolated=isolated, select=select,
                             ignore=ignore, severity=severity)
     o.echo_notes([cfg], lang.value)
+    if baseline is not None:
+        _import_baseline(baseline, store, lang.value)
+
     on_start, on_progress, stop = _progress(quiet, lang.value)
     try:
         stats = run_batch([str(i) for i in inputs], str(store), jobs=jobs or os.cpu_count(), timeout=timeout,
@@ -112,6 +116,18 @@ def _weights(config_file: Path | None, lang: str) -> dict | None:
         return None
     return o.resolve_or_exit(None, lang, config_file=config_file, isolated=False, select=None, ignore=None,
                              severity=None).weights()
+
+
+def _import_baseline(baseline: Path, store: Path, lang: str) -> None:
+    from validator.batch.store import Store
+    from validator.cli.baseline import load_baseline
+
+    data = load_baseline(baseline, lang)
+    with Store(str(store)) as st:
+        n, gone = st.import_reviews(data["entries"], str(baseline.resolve()))
+    typer.echo(f"nianbao batch: {n} accepted findings imported from {baseline} ({gone} no longer in it removed)"
+               if lang == "en" else f"nianbao batch：从 {baseline} 导入 {n} 个已接受的问题（删除该文件中已不存在的 {gone} 个）",
+               err=True)
 
 
 @app.command()

@@ -11,6 +11,7 @@ import typer
 
 import validator.cli.options as o
 from validator.cli.app import Kind, Lang, OutFormat, app
+from validator.cli.baseline import load_baseline
 from validator.config import using
 
 
@@ -30,6 +31,7 @@ def check(
     severity: list[str] | None = o.severity_option(),
     config_file: Path | None = o.config_option(),
     isolated: bool = o.isolated_option(),
+    baseline: Path | None = typer.Option(None, "--baseline", help="已接受问题的基线文件（见 nianbao baseline）/ baseline of accepted findings"),
 ):
     """检查一份或多份年度报告 / check one or more annual reports."""
     from validator.check import Options, check_path, report_json
@@ -42,8 +44,17 @@ def check(
     o.echo_notes(cfgs, lang.value)
     reports = [check_path(f, lang.value, Options(published=published, kind=kind.value if kind else None,
                                                  previous=previous, config=c)) for f, c in zip(files, cfgs, strict=True)]
+    if baseline is not None:
+        from validator import baseline as bl
+
+        accepted = load_baseline(baseline, lang.value)
+        for r in reports:
+            bl.apply(r, accepted)
     if format == OutFormat.json:
         data = [report_json(r) for r in reports]
+        if accepted is not None:
+            for d, r in zip(data, reports, strict=True):
+                d["accepted_count"] = bl.accepted_count(r)
         text = json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
         if output:
             output.write_text(text, encoding="utf-8")

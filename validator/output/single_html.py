@@ -8,6 +8,7 @@ import datetime as _dt
 from collections import Counter
 from pathlib import Path
 
+from validator.baseline import is_accepted
 from validator.check import Report
 from validator.findings import Finding
 from validator.locate.extract import TableResult
@@ -48,7 +49,7 @@ UI = {
         "page": "第{}页", "line": "第{}行", "missing_tag": "（缺）", "jump": "见表", "unchecked": "此文件未做表格检查。",
         "count_fmt": "{}个",
         "tip_hint": "鼠标悬停在标色的单元格上可查看问题说明和建议；打印版以上标编号对应下方问题清单。",
-        "prose": "正文", "versus": "对照", "prose_fix_to": "正文改为", "xref": "与正文不符（表格自身一致，应改正文）",
+        "accepted": "已接受", "prose": "正文", "versus": "对照", "prose_fix_to": "正文改为", "xref": "与正文不符（表格自身一致，应改正文）",
     },
     "en": {
         "doc_title": "Annual report check", "colon": ": ", "organ": "Organ", "year": "Year", "template": "Format", "input": "Input",
@@ -64,7 +65,7 @@ UI = {
         "col_where": "Where", "col_fix": "Fix", "page": "p. {}", "line": "line {}", "missing_tag": " (missing)", "jump": "see table",
         "unchecked": "The tables of this file were not checked.",
         "count_fmt": "{}", "tip_hint": "Hover over a coloured cell for the problem and the fix; in print, superscript numbers refer to the list below.",
-        "prose": "text", "versus": "against", "prose_fix_to": "in the text, write",
+        "accepted": "accepted", "prose": "text", "versus": "against", "prose_fix_to": "in the text, write",
         "xref": "contradicted by the text (the table is consistent: correct the text)",
     },
 }
@@ -103,7 +104,7 @@ def _finding_views(rep: Report, lang: str, ui: dict) -> tuple[list[dict], dict[i
                  "sev_name": sev_name(f.severity, lang), "message": f.text(lang), "where": _where(f, rep.template, ui),
                  "fix": fix, "fix_to": ui["prose_fix_to"] if prose_side else ui["fix_to"],
                  "fix_list": f"{ui['prose_fix_to']} {fix}" if prose_side and fix != "" else fix,
-                 "xref": prose_side, "anchor": None}
+                 "xref": prose_side, "anchor": None, "accepted": is_accepted(f)}
             items.append(v)
             by_id[id(f)] = v
         if items:
@@ -193,14 +194,18 @@ def _pin(t: TableResult, grid: Grid, findings: list[Finding], views: dict[int, d
             # A cell the prose contradicts while the table is consistent is the other side of that
             # finding, not its error: it is marked as a cross-reference, not flagged.
             own = [v for v in c.tips if not v["xref"]]
-            if own:
+            if own and all(v["accepted"] for v in own):
+                c.cls += ["flag", "flag-accepted"]  # accepted in a baseline: still marked, not alarming
+            elif own:
+                own = [v for v in own if not v["accepted"]]
                 worst = min(own, key=lambda v: SEV_RANK.get(v["severity"], 9))["severity"]
                 c.cls += ["flag", f"flag-{worst}"]
             else:
                 c.cls += ["flag", "flag-xref"]
             lines = []
             for v in c.tips:
-                lines.append(f"[{v['sev_name']}] {v['rule']}: {v['message']}")
+                mark = f" · {ui['accepted']}" if v["accepted"] else ""
+                lines.append(f"[{v['sev_name']}{mark}] {v['rule']}: {v['message']}")
                 if v["fix"] != "":
                     lines.append(f"{ui['suggest']}：{v['fix_to']} {v['fix']}" if L(lang) == "zh"
                                  else f"{ui['suggest']}: {v['fix_to']} {v['fix']}")
@@ -248,7 +253,8 @@ def build_context(rep: Report, lang: str = "zh", today: _dt.date | None = None) 
             else:
                 entry["notes"] = [views[id(f)] for f in rep.findings if f.table == tid]
             tables.append(entry)
-    counts = Counter(f.severity for f in rep.findings)
+    counts = Counter(f.severity for f in rep.findings if not is_accepted(f))
+    n_accepted = sum(is_accepted(f) for f in rep.findings)
     level, text = verdict(rep.findings, rep.unreadable, lang)
     return {
         "lang": L(lang), "ui": ui, "organ": rep.organ, "year": rep.year,
@@ -259,7 +265,7 @@ def build_context(rep: Report, lang: str = "zh", today: _dt.date | None = None) 
         "counts": [{"sev": s, "name": sev_name(s, lang), "n": counts.get(s, 0)} for s in SEVERITIES],
         # A file that was not checked as a report has no section list worth showing.
         "sections": _sections(rep, views, ui) if level != "unchecked" else [], "tables": tables, "groups": groups,
-        "n_findings": len(rep.findings),
+        "n_findings": len(rep.findings), "n_accepted": n_accepted,
         "ocr": bool((rep.meta or {}).get("ocr")),
     }
 

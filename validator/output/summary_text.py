@@ -19,6 +19,7 @@ _ZH = {
     "tot_units": "单位", "tot_found": "有报告", "tot_not_found": "未找到", "tot_unreadable": "无法读取",
     "tot_without_errors": "无错误", "tot_errors": "错误", "tot_warnings": "警告", "tot_mean_score": "平均分",
     "tot_median_score": "中位分",
+    "tot_accepted": "已接受（不计分）", "tot_documents": "报告文件", "accepted": "已接受",
 }
 _EN = {
     "units": "Units", "rank": "rank", "organ": "organ", "year": "year", "found": "report", "format": "format",
@@ -29,6 +30,7 @@ _EN = {
     "tot_units": "units", "tot_found": "found", "tot_not_found": "not found", "tot_unreadable": "unreadable",
     "tot_without_errors": "without errors", "tot_errors": "errors", "tot_warnings": "warnings",
     "tot_mean_score": "mean score", "tot_median_score": "median score",
+    "tot_accepted": "accepted (not scored)", "tot_documents": "documents", "accepted": "accepted",
 }
 
 
@@ -41,13 +43,14 @@ def print_summary(data: dict, lang: str = "zh", console: Console | None = None) 
     for cat in CATEGORIES:
         units.add_column(cat_name(cat, lang, short=True), justify="right")
     units.add_column(t["warnings"], justify="right")
+    units.add_column(t["accepted"], justify="right")
     units.add_column(t["score"], justify="right")
     units.add_column(t["problems"])
     for u in data["units"]:
         found = t["no"] if not u["found"] else (t["unreadable"] if not u["readable"] else t["yes"])
         units.add_row(str(u["rank"]), u["organ"], str(u["year"] or "—"), found, u["template"] or "—",
                       u["input_format"] or "—", *(str(u["errors"].get(c, 0) or "") for c in CATEGORIES),
-                      str(u["warnings"] or ""), str(u["score"]), " ".join(f"{r}×{n}" for r, n in u["problems"][:5]))
+                      str(u["warnings"] or ""), str(u.get("accepted") or ""), str(u["score"]), " ".join(f"{r}×{n}" for r, n in u["problems"][:5]))
     con.print(units)
     tot = data["totals"]
     con.print(f"[bold]{t['totals']}[/bold]: " + ", ".join(f"{t.get('tot_' + k, k)} {v}" for k, v in tot.items() if k != "errors_by_category")

@@ -4,6 +4,8 @@ validator.output.vocab."""
 
 from __future__ import annotations
 
+from validator.baseline import is_accepted
+from validator.baseline import tag as accepted_tag
 from validator.check import Report
 from validator.output.vocab import (
     GROUPS,
@@ -44,6 +46,8 @@ def render_text(rep: Report, lang: str = "zh", color: bool = False) -> str:
         for f in fs:
             sev = sev_name(f.severity, lang)
             tag = f"{_SEV_COLOR.get(f.severity, '')}{sev}{_RESET}" if color else sev
+            if is_accepted(f):
+                tag = f"{sev} · {accepted_tag(lang)}"
             loc = []
             if f.location.get("page"):
                 loc.append(f"p.{f.location['page']}" if en else f"第{f.location['page']}页")

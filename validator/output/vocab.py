@@ -157,13 +157,21 @@ def verdict(findings: Iterable, unreadable: bool, lang: str) -> tuple[str, str]:
             return "unchecked", en_text if en else zh
     if unreadable:
         return "unchecked", _UNREADABLE[en]
-    errors = sum(_get(f, "severity") == "error" for f in findings)
-    warnings = sum(_get(f, "severity") == "warning" for f in findings)
+    from validator.baseline import accepted_suffix, is_accepted
+
+    errors = sum(_get(f, "severity") == "error" and not is_accepted(f) for f in findings)
+    warnings = sum(_get(f, "severity") == "warning" and not is_accepted(f) for f in findings)
+    n_accepted = sum(is_accepted(f) for f in findings)
+    more = accepted_suffix(n_accepted, lang)
     if errors:
-        return "error", (f"{errors} error(s), {warnings} warning(s): fix before publishing." if en
-                         else f"发现 {errors} 个错误、{warnings} 个警告，请修改后再发布。")
+        return "error", (f"{errors} error(s), {warnings} warning(s){more}: fix before publishing." if en
+                         else f"发现 {errors} 个错误、{warnings} 个警告{more}，请修改后再发布。")
     if warnings:
-        return "warning", (f"No errors, {warnings} warning(s) worth a look." if en else f"没有错误，有 {warnings} 个警告，建议核对。")
+        return "warning", (f"No errors, {warnings} warning(s){more} worth a look." if en
+                           else f"没有错误，有 {warnings} 个警告{more}，建议核对。")
+    if n_accepted:
+        return "ok", (f"No problems found apart from {n_accepted} accepted." if en
+                      else f"除 {n_accepted} 个已接受的问题外，未发现问题。")
     return "ok", ("No problems found." if en else "未发现问题。")
 
 
