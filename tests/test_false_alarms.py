@@ -303,3 +303,21 @@ def test_broken_table_gives_relations_but_no_repair_values(tmp_path):
     assert arith and not {"RFIX", "RALT"} & set(arith)
     clean, _ = _run(tmp_path, CLEAN21.replace("（七）总计\t40\t10", "（七）总计\t41\t10"))
     assert "RFIX" in [f.rule for f in clean.findings]
+
+
+def test_table_cut_past_every_value_column_is_unreadable_not_detached(tmp_path):
+    """Table 三 so wide that the page edge cuts every value column off: only its row labels are
+    printed. That is one I8 (all cells unreadable), not a "label without values" error per row."""
+    import shutil
+
+    import rule_cases
+
+    if not shutil.which("soffice") and not shutil.which("libreoffice"):
+        pytest.skip("LibreOffice not installed")
+    pdf = rule_cases.wide_table3_pdf(SAMPLES / "clean_2021.html", tmp_path, width=1200)
+    rep = check_path(pdf)
+    assert [f.rule for f in rep.findings if f.severity == "error"] == []
+    i8 = [f for f in rep.findings if f.rule == "I8"]
+    assert len(i8) == 1 and i8[0].fields["count"] == 7
+    assert "applications" not in report_json(rep)["tables"] or not any(
+        v is not None for row in report_json(rep)["tables"]["applications"].values() for v in row.values())

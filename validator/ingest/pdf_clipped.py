@@ -115,7 +115,27 @@ def unclip(table: list[Piece], widths: dict[int, float], specs: dict[str, list[t
         if edge_left and row_specs and tid in row_specs:
             cut.restored = _restore_labels(cut.rows, row_specs[tid])
         return cut
-    return None
+    return _all_values_cut(table, specs, row_specs) if edge_right else None
+
+
+def _all_values_cut(table: list[Piece], specs, row_specs) -> Cut | None:
+    """The edge cut every value column: only row labels (and perhaps a sliver of header) are on the
+    page, no number at all. When the labels are one official table's rows, its cells are all
+    unreadable — never "a label without values" row after row."""
+    rows = [(p.page, [c for c in row if c]) for p in table for row in p.rows]
+    if not rows or any(is_number(c) for _, cells in rows for c in cells):
+        return None
+    best, hits = None, 0
+    for tid, rs in (row_specs or {}).items():
+        n = sum(1 for _, cells in rows if any(rx.search(c) for _, rx in rs for c in cells))
+        if n > hits:
+            best, hits = tid, n
+    if best is None or hits < 3 or best not in specs:
+        return None
+    ids = [c for c, _ in specs[best]]
+    out = [(page, cells + [UNREADABLE] * len(ids)) for page, cells in rows
+           if any(rx.search(c) for _, rx in row_specs[best] for c in cells)]
+    return Cut(best, ids, list(ids), out)
 
 
 def _rows(table: list[Piece], printed, shown: list[str], ids: list[str]) -> list[tuple[int, list[str]]]:
