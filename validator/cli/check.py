@@ -39,15 +39,15 @@ def check(
 
     if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
         raise typer.BadParameter("--published 应为 YYYY-MM-DD / must be YYYY-MM-DD")
+    accepted = load_baseline(baseline, lang.value) if baseline is not None else None
     cfgs = [o.resolve_or_exit(f, lang.value, config_file=config_file, isolated=isolated, select=select,
                               ignore=ignore, severity=severity) for f in files]
     o.echo_notes(cfgs, lang.value)
     reports = [check_path(f, lang.value, Options(published=published, kind=kind.value if kind else None,
                                                  previous=previous, config=c)) for f, c in zip(files, cfgs, strict=True)]
-    if baseline is not None:
-        from validator import baseline as bl
+    from validator import baseline as bl
 
-        accepted = load_baseline(baseline, lang.value)
+    if accepted is not None:
         for r in reports:
             bl.apply(r, accepted)
     if format == OutFormat.json:
