@@ -249,3 +249,15 @@ def test_a_store_made_before_reviews_gets_the_table(accepted, tmp_path):
     nb("batch", report, "--store", store, "--baseline", base, "-q", check_rc=0)
     (u,) = _summary(store)["units"]
     assert u["accepted"] == 1 and u["score"] == 100
+
+
+def test_accepted_findings_are_passed_items_in_the_rule_summary(tmp_path):
+    base = tmp_path / "accepted.json"
+    src = SAMPLES / "defect_blank_cells.txt"
+    add = subprocess.run([sys.executable, "-m", "validator", "baseline", "add", str(src), "--baseline", str(base),
+                          "--rule", "V4"], cwd=ROOT, capture_output=True, text=True)
+    assert add.returncode == 0, add.stderr
+    run = subprocess.run([sys.executable, "-m", "validator", "check", "--format", "json", str(src), "--baseline", str(base)],
+                         cwd=ROOT, capture_output=True, text=True)
+    v4 = json.loads(run.stdout)["rules"]["V4"]
+    assert (v4["items"], v4["passes"], v4["fails"], v4["accepted"]) == (3, 3, 0, 2)
