@@ -227,3 +227,40 @@ def image_scan(src: Path, dpi: int = 200, skew: float = 1.5, stamp: bool = False
     pages[0].save(tmp, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
     tmp.replace(out)
     return out
+
+
+def table3_picture() -> bytes:
+    """Table 三 of our sample as one screenshot: its pieces on the PDF's pages, at 150 dpi, stacked."""
+    import io
+
+    import pdfplumber
+    import pypdfium2
+    from PIL import Image
+
+    src = Path(__file__).resolve().parent.parent / "sample_reports" / "clean_2021.pdf"
+    pieces, started = [], False
+    with pdfplumber.open(src) as pdf:
+        for no, page in enumerate(pdf.pages):
+            for t in page.find_tables():
+                text = page.crop(t.bbox).extract_text() or ""
+                started = started or "申请人情况" in text
+                if started:
+                    pieces.append((no, t.bbox))
+                if started and "结转下年度" in text:
+                    break
+            else:
+                continue
+            break
+    k = 150 / 72
+    doc = pypdfium2.PdfDocument(str(src))
+    crops = [doc[no].render(scale=k).to_pil().crop((max(b[0] - 6, 0) * k, max(b[1] - 6, 0) * k,
+                                                    (b[2] + 6) * k, (b[3] + 6) * k)) for no, b in pieces]
+    doc.close()
+    image = Image.new("RGB", (max(c.width for c in crops), sum(c.height for c in crops)), "white")
+    y = 0
+    for c in crops:
+        image.paste(c, (0, y))
+        y += c.height
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()

@@ -239,43 +239,6 @@ def wide_table3_pdf(src: Path, tmp: Path, width: int = 1000) -> Path:
     return producers.html_docx_pdf(page)
 
 
-def _table3_picture() -> bytes:
-    """Table 三 of the clean PDF sample as one screenshot (150 dpi), its pieces on the pages stacked."""
-    import io
-
-    import pdfplumber
-    import pypdfium2
-    from PIL import Image
-
-    src = SAMPLES / "clean_2021.pdf"
-    pieces, started = [], False
-    with pdfplumber.open(src) as pdf:
-        for no, page in enumerate(pdf.pages):
-            for t in page.find_tables():
-                text = page.crop(t.bbox).extract_text() or ""
-                started = started or "申请人情况" in text
-                if started:
-                    pieces.append((no, t.bbox))
-                if started and "结转下年度" in text:
-                    break
-            else:
-                continue
-            break
-    k = 150 / 72
-    doc = pypdfium2.PdfDocument(str(src))
-    crops = [doc[no].render(scale=k).to_pil().crop((max(b[0] - 6, 0) * k, max(b[1] - 6, 0) * k,
-                                                    (b[2] + 6) * k, (b[3] + 6) * k)) for no, b in pieces]
-    doc.close()
-    image = Image.new("RGB", (max(c.width for c in crops), sum(c.height for c in crops)), "white")
-    y = 0
-    for c in crops:
-        image.paste(c, (0, y))
-        y += c.height
-    buf = io.BytesIO()
-    image.save(buf, format="PNG")
-    return buf.getvalue()
-
-
 def picture_table3_html(src: Path, tmp: Path, small: bool = False) -> Path:
     """The web page with table 三 replaced by a screenshot of it (small: a 40×20 icon instead)."""
     import io
@@ -291,7 +254,7 @@ def picture_table3_html(src: Path, tmp: Path, small: bool = False) -> Path:
         data = buf.getvalue()
         html = html[:t3.end()] + '<p><img src="page_files/t3.png"></p>' + html[t3.end():]
     else:
-        data = _table3_picture()
+        data = producers.table3_picture()
         html = html[:t3.start()] + '<p><img src="page_files/t3.png"></p>' + html[t3.end():]
     (tmp / "page_files" / "t3.png").write_bytes(data)
     return _write(tmp, "page.html", html)

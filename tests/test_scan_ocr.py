@@ -121,43 +121,6 @@ def test_damaged_tounicode_and_tesseract_layers_are_read_from_the_pages():
 
 # --- pictures inside web pages and Word files ------------------------------------------------
 
-def _table_picture(tmp_path) -> bytes:
-    """Table 三 of our sample as one screenshot: its pieces on the PDF's pages, at 150 dpi, stacked."""
-    import io
-
-    import pdfplumber
-    import pypdfium2
-    from PIL import Image
-
-    src = SAMPLES / "clean_2021.pdf"
-    pieces, started = [], False
-    with pdfplumber.open(src) as pdf:
-        for no, page in enumerate(pdf.pages):
-            for t in page.find_tables():
-                text = page.crop(t.bbox).extract_text() or ""
-                started = started or "申请人情况" in text
-                if started:
-                    pieces.append((no, t.bbox))
-                if started and "结转下年度" in text:
-                    break
-            else:
-                continue
-            break
-    k = 150 / 72
-    doc = pypdfium2.PdfDocument(str(src))
-    crops = [doc[no].render(scale=k).to_pil().crop((max(b[0] - 6, 0) * k, max(b[1] - 6, 0) * k,
-                                                    (b[2] + 6) * k, (b[3] + 6) * k)) for no, b in pieces]
-    doc.close()
-    image = Image.new("RGB", (max(c.width for c in crops), sum(c.height for c in crops)), "white")
-    y = 0
-    for c in crops:
-        image.paste(c, (0, y))
-        y += c.height
-    buf = io.BytesIO()
-    image.save(buf, format="PNG")
-    return buf.getvalue()
-
-
 def _applications(out: dict) -> dict:
     return out["tables"].get("applications", {})
 
@@ -169,7 +132,7 @@ def test_table_pasted_as_a_picture_in_a_web_page(tmp_path):
     tables = list(re.finditer(r"<table.*?</table>", html, re.S))
     t3 = next(m for m in tables if "申请人情况" in m.group(0))
     (tmp_path / "page_files").mkdir()
-    (tmp_path / "page_files" / "t3.png").write_bytes(_table_picture(tmp_path))
+    (tmp_path / "page_files" / "t3.png").write_bytes(producers.table3_picture())
     page = tmp_path / "page.html"
     page.write_text(html[:t3.start()] + '<p><img src="page_files/t3.png"></p>' + html[t3.end():], encoding="utf-8")
     want = report_json(check_path(SAMPLES / "clean_2021.html"))
@@ -193,7 +156,7 @@ def test_table_pasted_as_a_picture_in_a_word_file(tmp_path):
     d = docx.Document(str(SAMPLES / "clean_2021.docx"))
     t3 = next(t for t in d.tables if "申请人情况" in "".join(c.text for c in t.rows[0].cells))
     png = tmp_path / "t3.png"
-    png.write_bytes(_table_picture(tmp_path))
+    png.write_bytes(producers.table3_picture())
     d.add_picture(str(png), width=Cm(16))
     picture_paragraph = d.paragraphs[-1]._p
     t3._tbl.addprevious(picture_paragraph)
@@ -213,7 +176,7 @@ def test_table_pasted_as_a_picture_in_a_word_file(tmp_path):
 def test_pictures_without_the_engine_are_reported(tmp_path, monkeypatch):
     monkeypatch.setenv("NIANBAO_OCR", "off")
     html = (SAMPLES / "clean_2021.html").read_text(encoding="utf-8")
-    (tmp_path / "t3.png").write_bytes(_table_picture(tmp_path))
+    (tmp_path / "t3.png").write_bytes(producers.table3_picture())
     page = tmp_path / "page.html"
     marker = "三、收到和处理政府信息公开申请情况"
     page.write_text(html.replace(marker, marker + '</p><p><img src="t3.png"></p><p>', 1), encoding="utf-8")

@@ -162,17 +162,12 @@ class Config:
         return [r for r in PROTECTED if r in catalogue() and r not in ids]
 
     def severity_of(self, rule_id: str, default: str) -> str:
-        """The most specific override wins; the command line over the file; later over earlier."""
-        best = None
-        for i, (sel, level, origin) in enumerate(self.severity):
-            m = matches(sel)
-            if m and rule_id in m[1]:
-                rank = (origin == CLI, m[0], i)
-                if best is None or rank > best[0]:
-                    best = (rank, level)
-        return best[1] if best else default
+        over = self.severity_override(rule_id)
+        return over[0] if over else default
 
     def severity_override(self, rule_id: str) -> tuple[str, str] | None:
+        """(level, origin): the most specific override wins; the command line over the file; later
+        over earlier."""
         best = None
         for i, (sel, level, origin) in enumerate(self.severity):
             m = matches(sel)

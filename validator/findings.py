@@ -34,9 +34,9 @@ def pick(value, lang: str):
     return value
 
 
-def both(fn, *args, **kw) -> Text:
-    """A fragment made by a function that takes `lang` as its last keyword: both wordings."""
-    return Text(fn(*args, lang="zh", **kw), fn(*args, lang="en", **kw))
+def both(fn) -> Text:
+    """A fragment worded by fn(lang), in both languages."""
+    return Text(fn("zh"), fn("en"))
 
 
 @dataclass

@@ -49,9 +49,6 @@ class Context:
     def text(self) -> str:
         return self.flat.text
 
-    def section(self, sid: str) -> SectionHit | None:
-        return next((s for s in self.sections if s.id == sid), None)
-
 
 def summarise(modules, ran: set[str], results: list) -> dict[str, dict]:
     """Per rule: items looked at, passed, failed, not assessable. `modules` are the emitting

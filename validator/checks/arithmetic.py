@@ -7,7 +7,7 @@ from __future__ import annotations
 from validator.checks import FAIL, NA, PASS, Context, Outcome
 from validator.checks.localize import components, minimal_fixes, residual
 from validator.checks.tables import _base, _loc, labels
-from validator.findings import Finding, Text, make
+from validator.findings import Finding, Text, both, make
 from validator.locate.extract import TableResult
 from validator.model.flat import Flat
 from validator.model.relations import equations
@@ -99,13 +99,9 @@ def _cell_label(table: TableResult, c, lang: str) -> str:
     return f"表{n}「{row_label(c[0])}／{col_label(c[1])}」" if lang != "en" else f"table {n} {row_label(c[0])} / {col_label(c[1])}"
 
 
-def _both(fn) -> Text:
-    return Text(fn("zh"), fn("en"))
-
-
 def _component_findings(flat, table, base, vals, fixes, violated) -> list[Finding]:
     def cell_label(c) -> Text:
-        return _both(lambda lang: _cell_label(table, c, lang))
+        return both(lambda lang: _cell_label(table, c, lang))
 
     out: list[Finding] = []
     if len(fixes) == 1:
@@ -135,7 +131,7 @@ def _component_findings(flat, table, base, vals, fixes, violated) -> list[Findin
                         " + ".join(_cell_label(table, c, "en") for c in e.left))
         rhs_text = Text("各项之和", "the sum of its items") if len(e.right) > 3 else Text(
             "＋".join(_cell_label(table, c, "zh") for c in e.right), " + ".join(_cell_label(table, c, "en") for c in e.right))
-        out.append(make(e.rel, {**base, "relation_text": _both(lambda lang, e=e: _eq_text(table, e, lang)),
+        out.append(make(e.rel, {**base, "relation_text": both(lambda lang, e=e: _eq_text(table, e, lang)),
                                 "lhs_text": lhs_text, "rhs_text": rhs_text, "lhs": _fmt(lhs), "rhs": _fmt(rhs)},
                         table=table.id, row=anchor[0], column=anchor[1], actual=vals[anchor],
                         location=_loc(flat, table, anchor[0], anchor[1]), relation=e.rel,
