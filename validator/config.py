@@ -40,6 +40,9 @@ DEADLINE_KEYS = ("date", "source", "kind", "level", "organ", "parent")
 # per error of any other category, per warning.
 DEFAULT_SCORING = {"missing_section": 10, "broken_table": 10, "arithmetic": 5, "cross_year": 5, "type": 2,
                    "other": 2, "warning": 1}
+# Which checked units a circular names (validator/batch/screening.py): good — no error and a score
+# of at least `good`; poor — an error and a score of at most `poor`. Ties are named together.
+DEFAULT_NAMING = {"good": 100, "poor": 90}
 
 
 class ConfigError(Exception):
@@ -183,7 +186,10 @@ class Config:
         return over[0] if over else param_defaults()[rule_id][name]
 
     def weights(self) -> dict[str, int]:
-        return {**DEFAULT_SCORING, **{k: v for k, (v, _) in self.scoring.items()}}
+        return {**DEFAULT_SCORING, **{k: v for k, (v, _) in self.scoring.items() if k not in DEFAULT_NAMING}}
+
+    def naming(self) -> dict[str, int]:
+        return {**DEFAULT_NAMING, **{k: v for k, (v, _) in self.scoring.items() if k in DEFAULT_NAMING}}
 
     # -- as plain data (batch tasks, fingerprints) -------------------------------------------
     def to_data(self) -> dict:
@@ -398,8 +404,8 @@ def parse(data: dict, origin: str, prefix: str = "") -> tuple[Layer, Config]:
     for i, e in enumerate(entries):
         cfg.deadlines.append(_deadline(e, origin, f"{prefix}deadlines[{i + 1}]"))
     for k, v in _table(data.get("scoring", {}), origin, prefix + "scoring").items():
-        if k not in DEFAULT_SCORING and k not in categories():
-            known = list(DEFAULT_SCORING) + [c for c in categories() if c not in DEFAULT_SCORING]
+        if k not in DEFAULT_SCORING and k not in DEFAULT_NAMING and k not in categories():
+            known = list(DEFAULT_SCORING) + list(DEFAULT_NAMING) + [c for c in categories() if c not in DEFAULT_SCORING]
             _err(origin, f"{prefix}scoring.{k}", f"未知的扣分项（可用：{'、'.join(known)}）", f"unknown weight (known: {', '.join(known)})")
         cfg.scoring[k] = (_number(v, 1, origin, f"{prefix}scoring.{k}"), origin)
     return layer, cfg
@@ -563,7 +569,7 @@ def describe(cfg: Config, lang: str = "zh") -> dict:
                     for n in names} for rid, names in sorted(param_defaults().items())}
     statutes = [{"kind": k, "date": statutory(k), "source": "《中华人民共和国政府信息公开条例》第四十九条", "origin": DEFAULT}
                 for k in ("department", "government")]
-    weights = cfg.weights()
+    weights = {**cfg.weights(), **cfg.naming()}
     return {
         "config_file": cfg.file,
         "select": {"value": select, "origin": sel_origin},
@@ -580,7 +586,8 @@ def describe(cfg: Config, lang: str = "zh") -> dict:
 
 _SCORING_ZH = {"missing_section": "缺少法定部分，每处错误扣分", "broken_table": "表格结构错误每处扣分",
                "arithmetic": "勾稽关系错误每处扣分", "cross_year": "跨年度错误每处扣分", "type": "单元格数值错误每处扣分",
-               "other": "其他错误每处扣分", "warning": "每个警告扣分"}
+               "other": "其他错误每处扣分", "warning": "每个警告扣分",
+               "good": "得分不低于此值且没有错误的单位列为较好", "poor": "得分不高于此值且有错误的单位列为问题较多"}
 
 
 def _toml(v) -> str:

@@ -10,6 +10,8 @@ import json
 from collections import defaultdict
 
 from validator.batch.store import Store, best_document, finding_row
+from validator.batch.units import file_label, resolve
+from validator.batch.worker import both_messages
 from validator.checks.crossyear import ROWS_READ, STATUS_RULES, Facts, compare
 from validator.config import Config, apply, using
 
@@ -41,27 +43,32 @@ def _report_json(store: Store, doc_id: int) -> dict:
 def facts(store: Store, doc: dict, values: dict[int, dict], where: dict[int, dict]) -> Facts:
     """One stored document as the facts the year-over-year rules read."""
     rep = _report_json(store, doc["id"])
-    return Facts(doc["path"], doc["year"], doc["template"], values.get(doc["id"], {}), where.get(doc["id"], {}),
+    return Facts(file_label(doc["path"]), doc["year"], doc["template"], values.get(doc["id"], {}), where.get(doc["id"], {}),
                  rep.get("section_texts") or {}, rep.get("section_locations") or {})
 
 
-def refresh(store: Store, lang: str = "zh", cfg: Config | None = None) -> dict[str, int]:
+def refresh(store: Store, lang: str = "zh", cfg: Config | None = None,
+            aliases: dict[str, str] | None = None) -> dict[str, int]:
     """Recompute R5/R6/X1 for every current document under the batch's configuration (selection,
-    severities, X1's thresholds); returns the number of findings per rule."""
+    severities, X1's thresholds), the years of a unit found by its identity (validator.batch.units:
+    a report that names itself differently from last year is still compared with it); returns the
+    number of findings per rule."""
     cfg = cfg or Config()
     with using(cfg):
-        return _refresh(store, lang, cfg)
+        return _refresh(store, lang, cfg, aliases or {})
 
 
-def _refresh(store: Store, lang: str, cfg: Config) -> dict[str, int]:
+def _refresh(store: Store, lang: str, cfg: Config, aliases: dict[str, str]) -> dict[str, int]:
     docs = [d for d in store.current_documents() if d["organ"] and d["year"]]
+    ident = resolve([u["organ"] for u in store.units()], [(d["organ"], d["year"]) for d in docs], aliases)
     by_organ_year: dict[tuple, list[dict]] = defaultdict(list)
     for d in docs:
-        by_organ_year[(d["organ"], d["year"])].append(d)
+        d["unit"] = ident.unit(d["organ"])
+        by_organ_year[(d["unit"], d["year"])].append(d)
     values, where = _load_cells(store)
     checks, findings = [], []
     for d in docs:
-        prev_docs = by_organ_year.get((d["organ"], d["year"] - 1))
+        prev_docs = by_organ_year.get((d["unit"], d["year"] - 1))
         if not prev_docs:
             checks += [(d["id"], rid, "na", None) for rid in OWN_RULES]
             continue
@@ -69,7 +76,7 @@ def _refresh(store: Store, lang: str, cfg: Config) -> dict[str, int]:
         found, status = compare(facts(store, d, values, where), facts(store, prev, values, where))
         found = apply([f for f in found if f.rule in OWN_RULES], cfg)
         checks += [(d["id"], rid, status[rid] if cfg.selected(rid) else "na", prev["id"]) for rid in OWN_RULES]
-        findings += [finding_row(d["id"], f.to_json(lang)) for f in found]
+        findings += [finding_row(d["id"], {**f.to_json(lang), "messages": both_messages(f)}) for f in found]
     with store.tx() as db:
         db.execute(f"DELETE FROM findings WHERE category = 'cross_year' AND rule IN ({','.join('?' * len(OWN_RULES))})",
                    OWN_RULES)

@@ -85,10 +85,12 @@ class LocalExecutor:
 
 def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, timeout: float = 120.0,
               lang: str = "zh", scheduler: str | None = None, config: Config | None = None,
+              aliases: dict[str, str] | None = None,
               on_start: Callable[[BatchStats], None] | None = None,
               on_progress: Callable[[BatchStats, dict | None], None] | None = None) -> BatchStats:
     """Check every document in ``inputs`` into the store at ``store_path``; see docs/batch.md.
 
+    ``aliases``: the office's alias table (validator.batch.units), recorded with the run.
     ``on_start`` is called once the inputs are listed (``stats.total`` known), ``on_progress``
     after every stored or skipped document with the worker's result (None when skipped)."""
     t0 = time.monotonic()
@@ -100,7 +102,7 @@ def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, ti
     version = rules_version() + (f"+{cfg.fingerprint()}" if cfg.fingerprint() else "")
     stats = BatchStats(total=len(coll.items), missing=len(coll.missing), notes=list(coll.notes))
     args = {"inputs": [str(i) for i in inputs], "jobs": jobs, "timeout": timeout, "lang": lang, "scheduler": scheduler,
-            "config": cfg.file, "scoring": cfg.weights()}
+            "config": cfg.file, "scoring": cfg.weights(), "naming": cfg.naming(), "aliases": aliases or {}}
     with Store(store_path) as store:
         stats.run_id = run_id = store.begin_run(args, version, len(coll.items), len(coll.missing))
         store.add_units(coll.roster, run_id)
@@ -141,7 +143,7 @@ def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, ti
                     on_progress(stats, result)
         finally:
             ex.close()
-        crossyear.refresh(store, lang, cfg)
+        crossyear.refresh(store, lang, cfg, aliases)
         stats.seconds = time.monotonic() - t0
         store.finish_run(run_id, stats.peak_worker_rss_kb)
     return stats

@@ -94,11 +94,15 @@ def _peak_rss_kb() -> int:
     return rss // 1024 if sys.platform == "darwin" else rss  # macOS reports bytes, Linux KiB
 
 
+def both_messages(f) -> dict[str, str]:
+    return {"zh": f.text("zh"), "en": f.text("en")}
+
+
 def failure_result(task: Task, detail: str, kind: str) -> dict:
     """What the store records when no report could be produced: a timeout, a dead worker, a crash."""
     f = make("I1", {"detail": detail})
     report = {"file": task.display, "input_format": None, "template": "unknown", "organ": None, "year": None,
-              "sections": [], "tables": {}, "unreadable_cells": [], "findings": [f.to_json(task.lang)],
+              "sections": [], "tables": {}, "unreadable_cells": [], "findings": [{**f.to_json(task.lang), "messages": both_messages(f)}],
               "rules_version": rules_version()}
     return {"report": report, "cells": [], "exit_code": 2, "error": f"{kind}: {detail}", "seconds": None,
             "peak_rss_kb": None}
@@ -121,6 +125,8 @@ def check_task(task: Task) -> dict:
             rep = check_path(task.path, task.lang, _options(task))
         annotate(rep)  # fingerprints, for the reviews a baseline brings into the store
         report = report_json(rep)
+        for fj, f in zip(report["findings"], rep.findings, strict=True):
+            fj["messages"] = both_messages(f)  # the store's outputs come in either language
         report["file"] = task.display
         report["section_texts"] = section_texts(rep)  # for the copy check across years (X1)
         report["section_locations"] = section_locations(rep)

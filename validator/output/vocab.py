@@ -181,3 +181,38 @@ def verdict_line(findings: Iterable, unreadable: bool, lang: str) -> str:
     if L(lang) == "en":
         return f"Verdict: {sentence[0].lower()}{sentence[1:]}"
     return f"结论：{sentence}"
+
+
+# ---- screening (validator/batch/screening.py): what became of each unit's report, levels, bands ---
+
+STATUS_NAME = {
+    "checked": ("已检查", "checked"),
+    "missing": ("未发现年度报告", "no report found"),
+    "not_report": ("不是年度报告", "not an annual report"),
+    "template": ("未填写的空白模板", "unfilled template"),
+    "old_format": ("2019年以前旧格式（表格未检查）", "pre-2019 format (tables not checked)"),
+    "scan": ("扫描件未识别", "scan not read"),
+    "garbled": ("文字层无法读取", "text layer unreadable"),
+    "unreadable": ("文件无法读取", "file unreadable"),
+}
+STATUSES = tuple(STATUS_NAME)
+LEVEL_NAME = {
+    "government": ("人民政府", "governments"),
+    "department": ("部门", "departments"),
+    "township": ("乡镇（街道）", "townships and subdistricts"),
+}
+BAND_NAME = {"good": ("较好", "good"), "fair": ("一般", "fair"), "poor": ("问题较多", "poor")}
+
+
+def status_name(status: str, lang: str) -> str:
+    return STATUS_NAME.get(status, (status, status))[L(lang) == "en"]
+
+
+def level_name(level: str | None, lang: str) -> str:
+    if not level:
+        return "—"
+    return LEVEL_NAME.get(level, (level, level))[L(lang) == "en"]
+
+
+def band_name(band: str | None, lang: str) -> str:
+    return BAND_NAME[band][L(lang) == "en"] if band in BAND_NAME else "—"
