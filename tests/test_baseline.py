@@ -214,14 +214,14 @@ def test_batch_counts_accepted_findings_apart(accepted, tmp_path):
     assert u0["errors"] == {"arithmetic": 1} and u0["accepted"] == 0 and u0["score"] == 95
     s = _summary(reviewed)
     (u,) = s["units"]
-    assert u["organ"] == "青禾县人民政府" and u["errors"] == {} and u["n_errors"] == 0
+    assert u["unit"] == "青禾县人民政府" and u["errors"] == {} and u["n_errors"] == 0
     assert u["accepted"] == 1 and u["score"] == 100 and u["problems"] == []
-    assert s["totals"]["accepted"] == 1 and s["totals"]["errors"] == 0 and s["totals"]["without_errors"] == 1
+    assert s["counts"]["accepted"] == 1 and s["counts"]["errors"] == 0 and s["counts"]["clean"] == 1
     assert not any(p["rule"] == "RFIX" for p in s["top_problems"])
     rfix = next(r for r in s["rules"] if r["rule"] == "RFIX")
     assert (rfix["fails"], rfix["accepted"]) == (0, 1)
     text = nb("summary", "--store", reviewed, check_rc=0).stdout
-    assert "已接受" in text and "已接受（不计分） 1" in text
+    assert "经审核已接受、不计分的问题 1 处" in text
     db = sqlite3.connect(reviewed)
     row = db.execute("SELECT organ, year, rule, status, note, source FROM reviews").fetchone()
     db.close()
@@ -229,7 +229,7 @@ def test_batch_counts_accepted_findings_apart(accepted, tmp_path):
     # The store's reviews apply to later runs: the same report, renamed and in another form.
     nb("batch", SAMPLES / f"{WRONG}.html", "--store", reviewed, "-q", "-j", "1", check_rc=0)
     s = _summary(reviewed)
-    assert s["totals"]["documents"] == 2 and s["units"][0]["accepted"] == 1 and s["units"][0]["score"] == 100
+    assert s["units"][0]["n_documents"] == 2 and s["units"][0]["accepted"] == 1 and s["units"][0]["score"] == 100
     # The baseline is the truth for what came from it: pruned there, gone from the store on import.
     base.write_text(json.dumps({"version": 1, "entries": []}), encoding="utf-8")
     nb("batch", report, "--store", reviewed, "--baseline", base, "-q", check_rc=0)

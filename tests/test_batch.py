@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, ROOT, SAMPLES
-from validator.batch import run_batch
-from validator.batch import summary as sm
+from validator.batch import run_batch, screening
 from validator.batch.inputs import SUFFIXES
 from validator.batch.store import Store
 
@@ -176,9 +175,11 @@ def test_zip_members_and_csv_manifest(tmp_path):
         assert (xz["organ"], xz["year"], xz["kind"], xz["parent"]) == ("青禾县青山镇人民政府", 2023, "乡镇", "青禾县人民政府")
         assert (xz["detected_organ"], xz["detected_year"]) == ("青禾县人民政府", 2024)
         assert docs[str(folder / "jt.txt")]["published"] == "2021-01-20"
-        units = {(u.organ, u.year): u for u in sm.units(st)}
-        assert units[("青禾县财政局", 2024)].found is False and units[("青禾县财政局", 2024)].score == 0
-        assert units[("青禾县青山镇人民政府", 2023)].found is True
+        units = {u.unit: u for u in screening.build(st, year=2024).entries}
+        # A unit of the manifest without a report is missing: no score, no rank, not a 0 among the scores.
+        assert units["青禾县财政局"].status == "missing" and units["青禾县财政局"].score is None
+        assert units["青禾县财政局"].rank is None
+        assert screening.build(st, year=2023).entries[0].unit == "青禾县青山镇人民政府"
     assert cell(store, "::县政府/clean_2021.txt", "applications", "new", "total") == (57, 0)
 
 
@@ -208,45 +209,50 @@ def test_r5_and_r6_across_years_of_one_organ(tmp_path):
     x1 = sqlite3.connect(store).execute("SELECT message FROM findings WHERE rule = 'X1'").fetchall()
     assert x1 and all("相似" in m for (m,) in x1)  # the 2025 report copies 2024's sections 五 and 一
     with Store(str(store)) as st:
-        rules = {r.rule: r for r in sm.rules(st)}
-        assert (rules["R5"].items, rules["R5"].fails, rules["R5"].not_assessable, rules["R5"].findings) == (2, 1, 1, 4)
-        u = {x.year: x for x in sm.units(st)}
-        assert u[2025].errors["cross_year"] == 4 and u[2025].warnings >= 1
-        assert u[2025].score == sm.score(u[2025].errors, u[2025].warnings) <= 100 - 4 * 5 - 1
+        sc = screening.build(st)
+        assert sc.year == 2025 and sc.years == [2024, 2025]
+        rules = {r.rule: r for r in sc.rules}
+        # The rules count the year in scope: the 2025 report, compared with 2024.
+        assert (rules["R5"].items, rules["R5"].fails, rules["R5"].not_assessable, rules["R5"].findings) == (1, 1, 0, 4)
+        (u,) = sc.entries
+        assert u.errors["cross_year"] == 4 and u.warnings >= 1
+        assert u.score == screening.score(u.errors, u.warnings) <= 100 - 4 * 5 - 1
+        assert sc.unit_years[u.unit][2024]["status"] == "checked"
 
 
 def test_summary_scores_ranks_and_rules(sample_store):
     path, _ = sample_store
     with Store(str(path)) as st:
-        units = sm.units(st)
-        by = {(u.organ, u.year): u for u in units}
-        assert by[("青禾县人民政府", 2024)].found and by[("青禾县人民政府", 2024)].n_documents > 10
+        sc = screening.build(st)
+        by = {e.unit: e for e in sc.entries}
+        assert sc.year == 2024 and by["青禾县人民政府"].n_documents > 10
         # Its best copy is clean, so the unit scores 100.
-        assert by[("青禾县人民政府", 2024)].score == 100 and by[("青禾县人民政府", 2024)].rank == 1
-        tot = sm.totals(units, st)
-        assert tot["documents"] == len(documents_under(SAMPLES)) and tot["units"] == len(units)
-        top = {p.rule: p for p in sm.top_problems(st, n=50)}
-        assert top["V4"].documents >= 1 and "青禾县人民政府" in top["V4"].units
-        rules = {r.rule: r for r in sm.rules(st)}
+        assert by["青禾县人民政府"].score == 100 and by["青禾县人民政府"].rank == 1
+        assert sc.counts["units"] == len(sc.entries)
+        # The other copies' defects are not the unit's: the problems counted are those of the copy that stands for it.
+        assert by["青禾县人民政府"].problems == [] and all("青禾县人民政府" not in p.units for p in sc.problems)
+        rules = {r.rule: r for r in sc.rules}
         for r in rules.values():
             assert r.passes + r.fails + r.not_assessable == r.items, r
-        assert rules["RFIX"].fails >= 1 and rules["I1"].items == tot["documents"]
+        # One document per unit and year: the one that stands for it.
+        assert rules["I1"].items == sum(e.doc_id is not None for e in sc.entries)
 
 
 def test_score_formula():
-    assert sm.score({}, 0) == 100
-    assert sm.score({"missing_section": 1, "broken_table": 1, "arithmetic": 1, "type": 1}, 3) == 100 - 10 - 10 - 5 - 2 - 3
-    assert sm.score({"content": 2}, 0) == 96
-    assert sm.score({"type": 80}, 0) == 0
-    assert sm.score({}, 0, unassessable=True) == 0
+    assert screening.score({}, 0) == 100
+    assert screening.score({"missing_section": 1, "broken_table": 1, "arithmetic": 1, "type": 1}, 3) == 100 - 10 - 10 - 5 - 2 - 3
+    assert screening.score({"content": 2}, 0) == 96
+    assert screening.score({"type": 80}, 0) == 0
 
 
 def test_summary_and_export_commands(sample_store, tmp_path):
     path, _ = sample_store
-    p = subprocess.run([sys.executable, "-m", "validator", "summary", "--store", str(path)], cwd=ROOT,
+    p = subprocess.run([sys.executable, "-m", "validator", "summary", "--store", str(path), "--wide"], cwd=ROOT,
                        capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "200"})
     assert p.returncode == 0, p.stderr
+    # The 2020 report of 交通运输局 is not counted for 2024: the unit has no report of the year ranked.
     assert "青禾县人民政府" in p.stdout and "得分" in p.stdout and "RFIX" in p.stdout
+    assert "青禾县交通运输局" in p.stdout and "未发现年度报告" in p.stdout
     out = tmp_path / "export"
     p = subprocess.run([sys.executable, "-m", "validator", "export", "--store", str(path), "--out", str(out)], cwd=ROOT,
                        capture_output=True, text=True, timeout=120)
@@ -270,23 +276,3 @@ def test_missing_input_is_a_usage_error(tmp_path):
     p = subprocess.run([sys.executable, "-m", "validator", "batch", str(tmp_path / "nope"), "--store",
                         str(tmp_path / "s.sqlite"), "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert p.returncode == 2 and "nope" in p.stderr
-
-
-def test_store_feeds_the_workbook_dashboard_and_circular(sample_store, tmp_path):
-    from validator.batch.handoff import report_data
-    from validator.output.circular import draft_circular_docx
-    from validator.output.dashboard import batch_dashboard_html
-    from validator.output.workbook import batch_workbook
-
-    path, _ = sample_store
-    with Store(str(path)) as st:
-        units, findings, cells = report_data(st)
-        expected = {(u.organ, u.year): (u.score, u.rank) for u in sm.units(st)}
-    assert {(u["organ"], u["year"]): (u["score"], u["rank"]) for u in units} == expected
-    assert {(f["organ"], f["year"]) for f in findings} <= set(expected)
-    qh = next(c for c in cells if c["organ"] == "青禾县人民政府" and c["table"] == "applications"
-              and c["row"] == "new" and c["column"] == "total")
-    assert qh["value"] == 57
-    assert batch_workbook(units, findings, cells)[:2] == b"PK"
-    assert "青禾县人民政府" in batch_dashboard_html(units, findings)
-    assert draft_circular_docx(units, findings, year=2024)[:2] == b"PK"

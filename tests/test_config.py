@@ -295,7 +295,7 @@ def test_batch_applies_selection_deadlines_and_weights(tmp_path):
         p = run("summary", "--store", store, "--format", "json")
         assert p.returncode == 0, p.stderr
         out = json.loads(p.stdout)
-        return {Path(u["path"]).name: (u["score"], [r for r, _ in u["problems"]]) for u in out["units"] if u["found"]}
+        return {u["file"]: (u["score"], [r for r, _ in u["problems"]]) for u in out["units"] if u["checked"]}
 
     plain = tmp_path / "plain.sqlite"
     p = run("batch", d / "manifest.csv", "--store", plain, "-q", "-j", "2", "--isolated")
@@ -315,7 +315,7 @@ def test_batch_applies_selection_deadlines_and_weights(tmp_path):
     plain_weights = tmp_path / "w.toml"
     plain_weights.write_text("[scoring]\nmissing_section = 50\n", encoding="utf-8")
     p = run("summary", "--store", plain, "--format", "json", "--config", plain_weights)
-    scores = {Path(u["path"]).name: u["score"] for u in json.loads(p.stdout)["units"] if u["found"]}
+    scores = {u["file"]: u["score"] for u in json.loads(p.stdout)["units"] if u["checked"]}
     assert scores["defect_missing_section.txt"] == 50
     # A changed configuration re-checks the documents instead of keeping results made under another.
     (tmp_path / "nianbao.toml").write_text('select = ["ALL"]\n[severity]\nRFIX = "warning"\n', encoding="utf-8")

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import re
 import subprocess
 import tempfile
 from pathlib import Path
 
-import docx
-import openpyxl
 import pytest
-from docx.oxml.ns import qn
 from lxml import html as lhtml
 
 from conftest import ROOT, SAMPLES
 from validator.check import check_path
-from validator.output.batch import (
-    cells_from_report,
-    findings_from_report,
-    missing_unit,
-    normalise,
-    rule_stats,
-    unit_from_report,
-)
-from validator.output.circular import draft_circular_docx
-from validator.output.dashboard import batch_dashboard_html
 from validator.output.single_html import render_report_html
-from validator.output.workbook import batch_workbook
 
 OUT = ROOT / "tests" / "output"  # screenshots; gitignored
 CHROMIUM = Path("/usr/bin/chromium")
@@ -159,111 +144,8 @@ def _page_errors(log: str) -> list[str]:
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium absent: install the Debian packages "
                     "'chromium' and 'fonts-noto-cjk' to render the pages in a browser")
-def test_pages_render_in_headless_chromium(wrong_cell_html, batch):
+def test_pages_render_in_headless_chromium(wrong_cell_html):
     OUT.mkdir(parents=True, exist_ok=True)
     page = OUT / "report.html"
     page.write_text(wrong_cell_html, encoding="utf-8")
     assert not _page_errors(_chromium(page, OUT / "report.png", 2600))
-    units, findings, _, stats = batch
-    dash = OUT / "dashboard.html"
-    dash.write_text(batch_dashboard_html(units, findings, stats), encoding="utf-8")
-    assert not _page_errors(_chromium(dash, OUT / "dashboard.png", 1800))
-
-
-# ---- batch ---------------------------------------------------------------------------------------
-
-SAMPLE_UNITS = [("县教育局", "clean_2021.txt"), ("县公安局", "defect_single_wrong_cell.txt"),
-                ("城关镇", "defect_blank_cells.txt"), ("县民政局", "defect_missing_section.txt")]
-
-
-@pytest.fixture(scope="module")
-def batch():
-    units, findings, cells = [], [], []
-    for organ, name in SAMPLE_UNITS:
-        rep = check_path(SAMPLES / name)
-        kind = "乡镇（街道）" if organ.endswith("镇") else "县直部门"
-        units.append(unit_from_report(rep, organ=organ, parent="青禾县人民政府", kind=kind, year=2024))
-        findings += findings_from_report(rep, organ=organ, year=2024)
-        cells += cells_from_report(rep, organ=organ, year=2024)
-    units.append(missing_unit("县信访局", parent="青禾县人民政府", kind="县直部门", year=2024))
-    return units, findings, cells, rule_stats(units, findings)
-
-
-def test_normalise_scores_and_ranks(batch):
-    units, findings, _, _ = batch
-    norm = {u["organ"]: u for u in normalise(units, findings)}
-    assert norm["县教育局"]["score"] == 100 and norm["县教育局"]["rank"] == 1
-    assert norm["县公安局"]["errors"] == 1 and norm["县公安局"]["score"] == 95
-    assert norm["县公安局"]["by_category"] == {"arithmetic": {"error": 1}}
-    # The batch summary's formula: a blank cell (type) costs 2, an arithmetic error 5, a missing section 10.
-    assert norm["城关镇"]["rank"] == 2 and norm["城关镇"]["score"] == 96  # two blank cells
-    assert norm["县公安局"]["rank"] == 3
-    assert norm["县民政局"]["rank"] == 4 and norm["县民政局"]["score"] == 90
-    assert norm["县信访局"]["score"] == 0 and norm["县信访局"]["rank"] == 5 and norm["县信访局"]["errors"] == 1
-
-
-def test_rule_stats(batch):
-    stats = {s["rule"]: s for s in batch[3]}
-    assert stats["MISSING"] == {**stats["MISSING"], "checked": 5, "passed": 4, "failed": 1, "not_assessable": 0}
-    # RFIX stands for the relations it repairs.
-    assert stats["R1"]["failed"] == 1 and stats["R1"]["not_assessable"] == 1 and stats["R1"]["passed"] == 3
-    assert stats["V4"]["failed"] == 1 and stats["S1"]["failed"] == 1
-
-
-def test_workbook(batch):
-    units, findings, cells, _ = batch
-    wb = openpyxl.load_workbook(io.BytesIO(batch_workbook(units, findings, cells)))
-    assert wb.sheetnames == ["汇总", "问题清单", "提取数据", "规则统计"]
-    ws = wb["汇总"]
-    header = [c.value for c in ws[1]]
-    assert header[:7] == ["排名", "单位", "上级单位", "类型", "年度", "报告", "格式"] and header[-1] == "得分"
-    rows = {r[1]: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)}
-    assert rows["县公安局"]["勾稽关系错误"] == 1 and rows["县公安局"]["得分"] == 95
-    assert rows["县信访局"]["报告"] == "否" and rows["县信访局"]["得分"] == 0
-    total = [c.value for c in ws[ws.max_row]]
-    assert total[1] == "合计" and total[5] == "4/5"
-    assert total[header.index("错误合计")] == sum(r["错误合计"] for k, r in rows.items() if k != "合计") == 5
-    for sheet in wb:
-        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
-    data = list(wb["提取数据"].iter_rows(min_row=2, values_only=True))
-    assert ("县公安局", 2024, "表三", "（七）总计", "自然人", 39) in [r[:6] for r in data]
-    blank = [r for r in data if r[0] == "城关镇" and r[9] == "denied_security_stability" and r[10] == "research"]
-    assert blank[0][5] is None and blank[0][6] == "空白"
-    issues = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
-    assert any(r[0] == "县公安局" and r[4] == "RFIX" and r[11] == 40 for r in issues)
-    rules = {r[0]: r for r in wb["规则统计"].iter_rows(min_row=2, values_only=True)}
-    assert rules["MISSING"][3:7] == (5, 4, 1, 0)
-
-
-def test_dashboard(batch):
-    units, findings, _, stats = batch
-    page = batch_dashboard_html(units, findings, stats)
-    doc = lhtml.fromstring(page)
-    assert len(doc.xpath("//svg")) == 3
-    assert len(doc.xpath("//*[@id='ranking']//rect[contains(@class, 'unit-bar')]")) == len(units)
-    assert not doc.xpath("//script") and not re.search(r"url\(\s*['\"]?(?:https?:)?//", page)
-    assert len(doc.xpath("//*[@id='units']//tbody/tr")) == len(units)
-    assert "最常见的问题" in page and "Units ranked by score" in batch_dashboard_html(units, findings, stats, "en")
-
-
-def test_circular(batch):
-    units, findings, _, _ = batch
-    d = docx.Document(io.BytesIO(draft_circular_docx(units, findings, issuer="青禾县人民政府办公室")))
-    assert d.paragraphs[0].text == "关于2024年度政府信息公开工作年度报告检查情况的通报"
-    table = d.tables[0]
-    assert len(table.rows) == len(units) + 1
-    assert [c.text for c in table.rows[0].cells] == ["单位", "报告", "格式", "错误", "警告", "得分", "排名"]
-    assert table.rows[1].cells[0].text == "县教育局" and table.rows[-1].cells[1].text == "未发现"
-    text = "\n".join(p.text for p in d.paragraphs)
-    assert "本次共检查5家单位，发现年度报告4份" in text
-    assert "二、存在的主要问题" in text and "三、下一步工作要求" in text and "县信访局" in text
-    assert "青禾县人民政府办公室" in text and "年  月  日" in text
-    assert d.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋"
-
-
-def test_circular_placeholders():
-    d = docx.Document(io.BytesIO(draft_circular_docx([missing_unit("甲局")], [])))
-    text = "\n".join(p.text for p in d.paragraphs)
-    assert d.paragraphs[0].text == "关于政府信息公开工作年度报告检查情况的通报"
-    assert "（发文单位）" in text and len(d.tables[0].rows) == 2
-

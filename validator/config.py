@@ -36,7 +36,7 @@ ORGAN_LEVELS = ("province", "city", "county", "township")
 PROTECTED = ("I1", "I2", "I3", "I4", "I5", "I6")
 TOP_KEYS = ("select", "ignore", "severity", "params", "deadlines", "scoring")
 DEADLINE_KEYS = ("date", "source", "kind", "level", "organ", "parent")
-# Batch score (validator/batch/summary.py, docs/batch.md): points off per error of a category,
+# Batch score (validator/batch/screening.py, docs/batch.md): points off per error of a category,
 # per error of any other category, per warning.
 DEFAULT_SCORING = {"missing_section": 10, "broken_table": 10, "arithmetic": 5, "cross_year": 5, "type": 2,
                    "other": 2, "warning": 1}

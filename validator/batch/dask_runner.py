@@ -22,6 +22,12 @@ _children: list[Isolated] = []
 _lock = threading.Lock()
 
 
+def _short(e: Exception) -> str:
+    """The cause in a few words: distributed's messages run to several lines."""
+    msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return msg[:160]
+
+
 def check_on_worker(task: Task, timeout: float) -> dict:
     iso = getattr(_local, "iso", None)
     if iso is None:
@@ -41,12 +47,31 @@ def close_children() -> int:
     return n
 
 
+class SchedulerError(Exception):
+    """The Dask scheduler cannot be reached: said in one line, the batch does not start."""
+
+    def __init__(self, address: str, detail: str):
+        super().__init__(address, detail)
+        self.address, self.detail = address, detail
+
+    def text(self, lang: str) -> str:
+        if lang == "en":
+            return f"cannot reach the Dask scheduler at {self.address} ({self.detail}); is it running?"
+        return f"无法连接 Dask 调度器 {self.address}（{self.detail}），请确认调度器已启动、地址和端口正确。"
+
+
+CONNECT_TIMEOUT = 10  # seconds; a scheduler that is up answers at once
+
+
 class DaskExecutor:
     def __init__(self, address: str, timeout: float):
         from distributed import Client
 
         self.timeout = timeout
-        self._client = Client(address)
+        try:
+            self._client = Client(address, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError, TypeError) as e:
+            raise SchedulerError(address, _short(e)) from None
 
     def imap_unordered(self, tasks: Iterable[tuple[Item, Task]]) -> Iterator[tuple[Item, dict]]:
         from distributed import as_completed

@@ -103,6 +103,11 @@ def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, ti
     stats = BatchStats(total=len(coll.items), missing=len(coll.missing), notes=list(coll.notes))
     args = {"inputs": [str(i) for i in inputs], "jobs": jobs, "timeout": timeout, "lang": lang, "scheduler": scheduler,
             "config": cfg.file, "scoring": cfg.weights(), "naming": cfg.naming(), "aliases": aliases or {}}
+    dask = None
+    if scheduler:
+        from validator.batch.dask_runner import DaskExecutor
+
+        dask = DaskExecutor(scheduler, timeout)  # out of reach: one clear error before anything is stored
     with Store(store_path) as store:
         stats.run_id = run_id = store.begin_run(args, version, len(coll.items), len(coll.missing))
         store.add_units(coll.roster, run_id)
@@ -125,10 +130,8 @@ def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, ti
                 first[it.sha256] = it
                 todo.append(it)
         hooks = test_hooks_from_env()
-        if scheduler:
-            from validator.batch.dask_runner import DaskExecutor
-
-            ex = DaskExecutor(scheduler, timeout)
+        if dask is not None:
+            ex = dask
         else:
             ex = LocalExecutor(min(jobs, max(len(todo), 1)), timeout)
         try:

@@ -38,6 +38,8 @@ _LEVEL_WORDS = {
     "department": ("department", "dept", "部门", "县直部门", "市直部门", "区直部门", "县直单位", "直属部门", "委办局"),
     "township": ("township", "town", "subdistrict", "乡镇", "乡镇街道", "乡镇（街道）", "乡镇(街道)", "街道", "镇", "乡"),
 }
+_NO_YEAR = ("未能识别报告年度，未计入；请在清单中写明单位和年度。",
+            "The report's year could not be told; not counted. Give the unit and year in a manifest.")
 _ACCEPTED = ("EXISTS (SELECT 1 FROM reviews r WHERE r.status = 'accepted' AND findings.extra IS NOT NULL "
              "AND r.fingerprint = json_extract(findings.extra, '$.fingerprint'))")
 
@@ -115,6 +117,7 @@ class Entry:
     input_format: str | None = None
     errors: dict[str, int] = field(default_factory=dict)  # open errors by category
     warnings: int = 0
+    warnings_by_category: dict[str, int] = field(default_factory=dict)
     accepted: int = 0
     score: int | None = None  # checked reports only
     rank: int | None = None  # among the scope's checked reports of the year
@@ -226,6 +229,7 @@ def _findings(store: Store, doc_ids: set[int], lang: str) -> dict[int, list[dict
 
 def _fill(e: Entry, fs: list[dict], weights: dict) -> None:
     errors: Counter = Counter()
+    warn_cats: Counter = Counter()
     problems: Counter = Counter()
     for f in fs:
         if f["accepted"]:
@@ -235,9 +239,11 @@ def _fill(e: Entry, fs: list[dict], weights: dict) -> None:
             errors[f["category"]] += 1
         elif f["severity"] == "warning":
             e.warnings += 1
+            warn_cats[f["category"]] += 1
         if f["severity"] in ("error", "warning"):
             problems[(f["severity"] != "error", f["rule"])] += 1
     e.errors = dict(errors)
+    e.warnings_by_category = dict(warn_cats)
     e.problems = [(r, n) for (_, r), n in sorted(problems.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1]))]
     if e.checked:
         e.score = score(e.errors, e.warnings, weights)
@@ -262,6 +268,7 @@ def _counts(entries: list[Entry], others: list[OtherFile]) -> dict:
         "clean": sum(not e.n_errors and not e.warnings for e in checked),
         "errors": sum(e.n_errors for e in checked), "warnings": sum(e.warnings for e in checked),
         "errors_by_category": dict(sum((Counter(e.errors) for e in checked), Counter())),
+        "warnings_by_category": dict(sum((Counter(e.warnings_by_category) for e in checked), Counter())),
         "accepted": sum(e.accepted for e in checked),
         "good": sum(e.band == "good" for e in entries), "poor": sum(e.band == "poor" for e in entries),
         "mean_score": round(statistics.fmean(scores), 1) if scores else None,
@@ -400,7 +407,9 @@ class _Builder:
                 continue
             fs = self._findings_of(d["id"])
             st = self.status_of[d["id"]]
-            reason = next((f["message"] for f in fs if f["category"] == "input"), None)
+            reason = next((f["message"] for f in fs if f["category"] == "input" and f["severity"] != "info"), None)
+            if st == "checked":  # a report, but of no year anyone could tell
+                reason = _NO_YEAR[self.lang == "en"]
             out.append(OtherFile(file_label(d["path"]), d["year"], st, d["detected_organ"] or d["organ"], reason))
         return sorted(out, key=lambda o: (STATUS_ORDER.index(o.status), o.file))
 

@@ -15,6 +15,10 @@ import validator.cli.options as o
 from validator.cli.app import Lang, OutFormat, app
 
 STORE_HELP = "SQLite 存储文件 / the SQLite store"
+YEAR_HELP = "排名的年度（默认：存储中最近的报告年度）/ the report year ranked (default: the latest in the store)"
+LEVEL_HELP = "只看某一层级：government | department | township（或清单中的写法）/ one level only"
+PARENT_HELP = "只看某一上级单位的下级 / only the units under this parent"
+ALIASES_HELP = "单位别名表 CSV（名称,单位），见 nianbao units / alias table of unit names (name,unit)"
 
 
 def _progress(quiet: bool, lang: str):
@@ -80,8 +84,10 @@ def batch(
     config_file: Path | None = o.config_option(),
     isolated: bool = o.isolated_option(),
     baseline: Path | None = typer.Option(None, "--baseline", help="把基线文件中已接受的问题导入存储 / import a baseline of accepted findings into the store"),
+    aliases: Path | None = typer.Option(None, "--aliases", help=ALIASES_HELP),
 ):
     """批量检查并写入存储；可中断、可续跑 / check many reports into a store (resumable)."""
+    from validator.batch.dask_runner import SchedulerError
     from validator.batch.inputs import InputError
     from validator.batch.runner import run_batch
 
@@ -96,9 +102,9 @@ def batch(
     try:
         stats = run_batch([str(i) for i in inputs], str(store), jobs=jobs or os.cpu_count(), timeout=timeout,
                           lang=lang.value, scheduler=scheduler, on_start=on_start, on_progress=on_progress,
-                          config=cfg)
-    except InputError as e:
-        typer.echo(f"nianbao batch: {e}", err=True)
+                          config=cfg, aliases=_aliases(aliases, lang.value))
+    except (InputError, SchedulerError) as e:
+        typer.echo(f"nianbao batch: {e.text(lang.value) if isinstance(e, SchedulerError) else e}", err=True)
         raise typer.Exit(2) from e
     finally:
         stop()
@@ -106,16 +112,49 @@ def batch(
         typer.echo(f"note: {note}", err=True)
     typer.echo(_summary_line(stats, str(store), lang.value))
     if out is not None:
-        for p in write_reports(store, out, None, lang.value, None, None, cfg.weights()):
+        sc = screening_of(store, year=None, level=None, parent=None, lang=lang.value, config_file=None, aliases=None,
+                          with_cells=True)
+        for p in write_reports(sc, out, None, None):
             typer.echo(str(p))
 
 
-def _weights(config_file: Path | None, lang: str) -> dict | None:
-    """`--config FILE`'s scoring; None: the weights the store's latest batch run used."""
+def _scoring(config_file: Path | None, lang: str) -> tuple[dict | None, dict | None]:
+    """`--config FILE`'s weights and naming thresholds; (None, None): those of the store's latest run."""
     if config_file is None:
+        return None, None
+    cfg = o.resolve_or_exit(None, lang, config_file=config_file, isolated=False, select=None, ignore=None, severity=None)
+    return cfg.weights(), cfg.naming()
+
+
+def _aliases(path: Path | None, lang: str) -> dict | None:
+    """The office's alias table (validator.batch.units); None: the one the store's latest run recorded."""
+    if path is None:
         return None
-    return o.resolve_or_exit(None, lang, config_file=config_file, isolated=False, select=None, ignore=None,
-                             severity=None).weights()
+    from validator.batch.units import read_aliases
+
+    try:
+        return read_aliases(path)
+    except (OSError, ValueError, UnicodeDecodeError) as e:
+        typer.echo(f"nianbao: {path}: {e}" if lang == "en" else f"nianbao：{path}：别名表无法读取（{e}）", err=True)
+        raise typer.Exit(2) from e
+
+
+def _no_store(cmd: str, store: Path, lang: str) -> None:
+    if not store.exists():
+        typer.echo(f"nianbao {cmd}: {store}: no such store" if lang == "en" else f"nianbao {cmd}：{store}：没有这个存储文件",
+                   err=True)
+        raise typer.Exit(2)
+
+
+def screening_of(store: Path, *, year, level, parent, lang: str, config_file, aliases, with_cells: bool = False):
+    """The one screening model every output of `summary` and `report` is rendered from."""
+    from validator.batch import screening
+    from validator.batch.store import Store
+
+    weights, naming = _scoring(config_file, lang)
+    with Store(str(store)) as st:
+        return screening.build(st, year=year, level=level, parent=parent, lang=lang, weights=weights, naming=naming,
+                               aliases=_aliases(aliases, lang), with_cells=with_cells)
 
 
 def _import_baseline(baseline: Path, store: Path, lang: str) -> None:
@@ -133,32 +172,44 @@ def _import_baseline(baseline: Path, store: Path, lang: str) -> None:
 @app.command()
 def summary(
     store: Path = typer.Option(Path("nianbao.sqlite"), "--store", help=STORE_HELP),
-    year: int | None = typer.Option(None, "--year", help="只看某一年度 / one report year only"),
-    top: int = typer.Option(10, "--top", help="列出最常见问题的条数 / how many frequent problems"),
-    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="text | json"),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help="表头语言 zh | en"),
+    year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
+    level: str | None = typer.Option(None, "--level", help=LEVEL_HELP),
+    parent: str | None = typer.Option(None, "--parent", help=PARENT_HELP),
+    aliases: Path | None = typer.Option(None, "--aliases", help=ALIASES_HELP),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="text | json | html（仪表板 / the dashboard）"),
+    wide: bool = typer.Option(False, "--wide", help="终端中显示全部列 / all columns in the terminal"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="语言 zh | en"),
     config_file: Path | None = typer.Option(None, "--config", help="按此配置文件的 [scoring] 计分（默认：存储中最近一次批量检查所用的）"
                                                                    " / score with this file's [scoring]"),
 ):
     """按单位汇总：得分、排名、常见问题、各规则通过情况 / per-unit scores, ranks, frequent problems, rules."""
-    from validator.batch import summary as sm
-    from validator.batch.store import Store
-
-    if not store.exists():
-        typer.echo(f"nianbao summary: {store}: no such store", err=True)
-        raise typer.Exit(2)
-    weights = _weights(config_file, lang.value)
-    with Store(str(store)) as st:
-        units = sm.units(st, year, weights)
-        data = {"units": [u.to_dict() for u in units], "totals": sm.totals(units, st, year),
-                "top_problems": [vars(p) for p in sm.top_problems(st, year, top)],
-                "rules": [vars(r) for r in sm.rules(st, year)]}
+    _no_store("summary", store, lang.value)
+    sc = screening_of(store, year=year, level=level, parent=parent, lang=lang.value, config_file=config_file,
+                      aliases=aliases)
     if format == OutFormat.json:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        return
-    from validator.output.summary_text import print_summary
+        sys.stdout.write(json.dumps(sc.to_json(), ensure_ascii=False, indent=2, default=str) + "\n")
+    elif format == OutFormat.html:
+        from validator.output.dashboard import batch_dashboard_html
 
-    print_summary(data, lang.value)
+        sys.stdout.write(batch_dashboard_html(sc))
+    else:
+        from validator.output.summary_text import print_summary
+
+        print_summary(sc, wide=wide)
+
+
+@app.command()
+def units(
+    store: Path = typer.Option(Path("nianbao.sqlite"), "--store", help=STORE_HELP),
+    aliases: Path | None = typer.Option(None, "--aliases", help=ALIASES_HELP),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="语言 zh | en"),
+):
+    """单位名称对照表（CSV，可修改后用 --aliases 传回）/ the unit identity table as an editable alias CSV."""
+    from validator.batch.units import alias_csv
+
+    _no_store("units", store, lang.value)
+    sc = screening_of(store, year=None, level=None, parent=None, lang=lang.value, config_file=None, aliases=aliases)
+    sys.stdout.write(alias_csv(sc.units_seen))
 
 
 @app.command()
@@ -176,24 +227,19 @@ def export(
         typer.echo(str(p))
 
 
-def write_reports(store: Path, out: Path, year: int | None, lang: str, title: str | None, issuer: str | None,
-                  weights: dict | None = None) -> list[Path]:
-    """The three things a screening office sends on: workbook, dashboard, draft circular."""
-    from validator.batch.handoff import report_data
-    from validator.batch.store import Store
+def write_reports(sc, out: Path, title: str | None, issuer: str | None) -> list[Path]:
+    """The three things a screening office sends on, all from one screening model."""
     from validator.output.circular import draft_circular_docx
     from validator.output.dashboard import batch_dashboard_html
     from validator.output.workbook import batch_workbook
 
-    with Store(str(store)) as st:
-        units, findings, cells = report_data(st, year, weights)
     out.mkdir(parents=True, exist_ok=True)
-    years = sorted({u["year"] for u in units if u.get("year")})
-    the_year = year or (years[-1] if years else None)
-    paths = [out / "检查结果.xlsx", out / "dashboard.html", out / "通报（草稿）.docx"]
-    paths[0].write_bytes(batch_workbook(units, findings, cells))
-    paths[1].write_text(batch_dashboard_html(units, findings, lang=lang), encoding="utf-8")
-    paths[2].write_bytes(draft_circular_docx(units, findings, title=title, issuer=issuer, year=the_year))
+    en = sc.lang == "en"
+    paths = [out / ("results.xlsx" if en else "检查结果.xlsx"), out / "dashboard.html",
+             out / ("circular-draft.docx" if en else "通报（草稿）.docx")]
+    paths[0].write_bytes(batch_workbook(sc))
+    paths[1].write_text(batch_dashboard_html(sc), encoding="utf-8")
+    paths[2].write_bytes(draft_circular_docx(sc, title=title, issuer=issuer))
     return paths
 
 
@@ -201,15 +247,18 @@ def write_reports(store: Path, out: Path, year: int | None, lang: str, title: st
 def report(
     store: Path = typer.Option(Path("nianbao.sqlite"), "--store", help=STORE_HELP),
     out: Path = typer.Option(Path("nianbao-report"), "--out", help="输出文件夹 / output folder"),
-    year: int | None = typer.Option(None, "--year", help="只看某一年度 / one report year only"),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help="仪表板语言 zh | en / dashboard language"),
+    year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
+    level: str | None = typer.Option(None, "--level", help=LEVEL_HELP),
+    parent: str | None = typer.Option(None, "--parent", help=PARENT_HELP),
+    aliases: Path | None = typer.Option(None, "--aliases", help=ALIASES_HELP),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="语言 zh | en"),
     title: str | None = typer.Option(None, "--title", help="通报标题 / title of the circular"),
     issuer: str | None = typer.Option(None, "--issuer", help="发文单位 / issuing office"),
     config_file: Path | None = typer.Option(None, "--config", help="按此配置文件的 [scoring] 计分 / score with this file's [scoring]"),
 ):
     """从存储生成 Excel 工作簿、HTML 仪表板和通报草稿（DOCX）/ workbook, dashboard and draft circular."""
-    if not store.exists():
-        typer.echo(f"nianbao report: {store}: no such store", err=True)
-        raise typer.Exit(2)
-    for p in write_reports(store, out, year, lang.value, title, issuer, _weights(config_file, lang.value)):
+    _no_store("report", store, lang.value)
+    sc = screening_of(store, year=year, level=level, parent=parent, lang=lang.value, config_file=config_file,
+                      aliases=aliases, with_cells=True)
+    for p in write_reports(sc, out, title, issuer):
         typer.echo(str(p))

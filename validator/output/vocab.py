@@ -196,6 +196,9 @@ STATUS_NAME = {
     "unreadable": ("文件无法读取", "file unreadable"),
 }
 STATUSES = tuple(STATUS_NAME)
+STATUS_SHORT = {"checked": ("已检查", "checked"), "missing": ("未发现", "none"), "not_report": ("非年报", "not a report"),
+                "template": ("空白模板", "template"), "old_format": ("旧格式", "pre-2019"), "scan": ("扫描件", "scan"),
+                "garbled": ("乱码", "garbled"), "unreadable": ("无法读取", "unreadable")}
 LEVEL_NAME = {
     "government": ("人民政府", "governments"),
     "department": ("部门", "departments"),
@@ -204,8 +207,8 @@ LEVEL_NAME = {
 BAND_NAME = {"good": ("较好", "good"), "fair": ("一般", "fair"), "poor": ("问题较多", "poor")}
 
 
-def status_name(status: str, lang: str) -> str:
-    return STATUS_NAME.get(status, (status, status))[L(lang) == "en"]
+def status_name(status: str, lang: str, short: bool = False) -> str:
+    return (STATUS_SHORT if short else STATUS_NAME).get(status, (status, status))[L(lang) == "en"]
 
 
 def level_name(level: str | None, lang: str) -> str:
