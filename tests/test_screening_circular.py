@@ -302,7 +302,9 @@ def test_scoring_annex_numbers_are_the_configured_ones(zh, store_path):
     od = _open(draft_circular_docx(other))
     text = formula(od)
     assert numbers(text) == set(weights.values()) | set(naming.values()) | base
-    assert "缺少法定部分每处扣12分" in text and "表格结构错误每处扣11分" in text and "其他错误每处扣4分" in text
+    assert "缺少法定部分每处扣12分" in text and "表格结构错误每处扣11分" in text
+    # The categories with no weight of their own cost what "other" does, and are named there.
+    assert re.search(r"其他错误（含[^）]*发布时限[^）]*）每处扣4分", text)
     # The tables follow the other scores.
     scores = {r.cells[1].text: r.cells[5].text for t in _level_tables(od) for r in t.rows[1:]}
     assert all(scores[e.unit] == str(e.score) for e in other.checked)

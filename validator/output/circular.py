@@ -27,7 +27,7 @@ from docx.shared import Mm, Pt
 from lxml import etree
 
 from validator.batch.screening import STATUS_ORDER, Entry, Problem, Screening
-from validator.output.vocab import cat_name, level_name, rule_title, sev_name, status_name
+from validator.output.vocab import CATEGORIES, cat_name, level_name, rule_title, sev_name, status_name
 
 PLACEHOLDER_ISSUER = "（发文单位）"
 PLACEHOLDER_DATE = "    年  月  日"
@@ -280,8 +280,13 @@ class _Zh:
             return f"未发现{self.ystr(year)}年度报告。"
         return f"{status_name(e.status, 'zh')}：{e.reason}" if e.reason else f"{status_name(e.status, 'zh')}。"
 
-    def formula(self, groups: list[tuple[list[str], int]], weights: dict, naming: dict) -> list[str]:
-        parts = [f"{'、'.join(self.error_kind.get(k, k) for k in keys)}每处扣{w}分" for keys, w in groups]
+    def formula(self, groups: list[tuple[list[str], int]], rest: list[str], weights: dict, naming: dict) -> list[str]:
+        def kind(k: str) -> str:
+            if k == "other" and rest:
+                return f"其他错误（含{'、'.join(cat_name(c, 'zh') for c in rest)}）"
+            return self.error_kind.get(k, k)
+
+        parts = [f"{'、'.join(kind(k) for k in keys)}每处扣{w}分" for keys, w in groups]
         return [
             f"按现行格式逐项检查的年度报告以100分为基础：{'；'.join(parts)}；警告每处扣{weights['warning']}分；"
             "扣完为止，最低0分。经复核已接受的问题不扣分。",
@@ -429,15 +434,21 @@ class _En:
             return f"No {self.ystr(year)}report found."
         return f"{status_name(e.status, 'en')}: {e.reason}" if e.reason else f"{status_name(e.status, 'en')}."
 
-    def formula(self, groups: list[tuple[list[str], int]], weights: dict, naming: dict) -> list[str]:
-        parts = [f"{' or '.join(self.error_kind.get(k, k) for k in keys)}: {w} points off per error"
+    def formula(self, groups: list[tuple[list[str], int]], rest: list[str], weights: dict, naming: dict) -> list[str]:
+        def kind(k: str) -> str:
+            if k == "other" and rest:
+                return f"any other error ({', '.join(cat_name(c, 'en') for c in rest)})"
+            return self.error_kind.get(k, k)
+
+        parts = [f"{' or '.join(kind(k) for k in keys)}: {self.units(w, 'point')} off per error"
                  for keys, w in groups]
         return [
             f"A report checked item by item against the current format starts from 100 points; {'; '.join(parts)}; "
-            f"{weights['warning']} points off per warning; never below 0. Findings accepted on review cost nothing.",
+            f"{self.units(weights['warning'], 'point')} off per warning; never below 0. Findings accepted on review cost nothing.",
             f"A unit with no error and a score of {naming['good']} or more is named as good; a unit with errors and a "
             f"score of {naming['poor']} or less is named as poor; equal scores share a rank and are named together.",
-            f"Units with {', '.join(self.status_short[s] for s in UNCHECKED)} are neither scored nor ranked.",
+            f"Units with {', '.join(self.status_short[s] for s in UNCHECKED[:-1])} or "
+            f"{self.status_short[UNCHECKED[-1]]} are neither scored nor ranked.",
         ]
 
 
@@ -706,6 +717,7 @@ def _annex_results(w: _Writer, t, sc: Screening) -> None:
     _annex_start(w, t, 1, _annex_titles(t, sc)[0])
     for i, lv in enumerate(sc.levels(), start=1):
         name = level_name(lv, sc.lang) if lv else t.other_level
+        name = name[:1].upper() + name[1:]  # "Governments"; Chinese unchanged
         w.para(t.heading(i, name), H1).paragraph_format.space_before = Pt(10)
         rows = []
         for k, e in enumerate((e for e in sc.entries if e.level == lv), start=1):
@@ -736,7 +748,9 @@ def _annex_problems(w: _Writer, t, sc: Screening) -> None:
 
 def _annex_scoring(w: _Writer, t, sc: Screening) -> None:
     _annex_start(w, t, 3, _annex_titles(t, sc)[2])
-    for text in t.formula(_weight_groups(sc.weights), sc.weights, sc.naming):
+    # The categories without a weight of their own, which cost what `other` does.
+    rest = [c for c in CATEGORIES if c not in sc.weights and c not in ("input", "missing_report", "other")]
+    for text in t.formula(_weight_groups(sc.weights), rest, sc.weights, sc.naming):
         w.para(text)
 
 
