@@ -79,7 +79,7 @@ WORDS = {
     # scoring
     "item": ("项目", "item"), "points": ("数值", "value"), "explain": ("说明", "explanation"),
     # others
-    "reason": ("说明", "reason"),
+    "reason": ("说明", "reason"), "organ": ("文件所署单位", "organ named in the file"),
     # footer
     "page_of": ("第 &P 页，共 &N 页", "Page &P of &N"),
 }
@@ -175,8 +175,8 @@ def _table(ws: Worksheet, top: int, cols: Sequence[Col], rows: Sequence[Sequence
     widths = []
     for i, c in enumerate(cols, start=1):
         sample = [r[i - 1] for r in rows[:3000]]
-        # Headers wrap: the longest word of the header is what must fit, not the whole header.
-        head = max(_width(part) for part in c.head.replace("：", " ").split())
+        # Headers wrap: the longest word must fit, not the whole header; Chinese breaks anywhere.
+        head = max(_width(part) if part.isascii() else 6 for part in c.head.replace("：", " ").split())
         widest = max([head] + [_width(v) for v in sample])
         # A header word is never broken: it sets the least width, the content the rest.
         w = max(head + 1, min(c.width, max(5, widest + 2)))
@@ -356,7 +356,7 @@ def _others(wb: Workbook, sc: Screening) -> None:
     lang = sc.lang
     ws = wb.create_sheet(_w("others", lang))
     cols = [Col(_w("file", lang), 30, wrap=True), Col(_w("year", lang), 7), Col(_w("status", lang), 16, wrap=True),
-            Col(_w("unit", lang), 20, wrap=True), Col(_w("reason", lang), 70, wrap=True)]
+            Col(_w("organ", lang), 20, wrap=True), Col(_w("reason", lang), 70, wrap=True)]
     rows = [[o.file, o.year if o.year is not None else DASH, status_name(o.status, lang), o.organ or DASH,
              o.reason or DASH] for o in sc.others]
     last = _table(ws, 1, cols, rows)
