@@ -178,7 +178,7 @@ def _table(ws: Worksheet, top: int, cols: Sequence[Col], rows: Sequence[Sequence
         # Headers wrap: the longest word must fit, not the whole header; Chinese breaks anywhere.
         head = max(_width(part) if part.isascii() else 6 for part in c.head.replace("：", " ").split())
         widest = max([head] + [_width(v) for v in sample])
-        # A header word is never broken: it sets the least width, the content the rest.
+        # The header sets the least width, the content (up to c.width) the rest.
         w = max(head + 1, min(c.width, max(5, widest + 2)))
         widths.append(w)
         letter = get_column_letter(i)
