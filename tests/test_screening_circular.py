@@ -132,7 +132,7 @@ def test_overview_counts_are_the_models(zh):
     found = _para(d, "本次共检查")
     m = re.match(r"本次共检查(\d+)家单位，发现年度报告(\d+)份，按现行格式逐项检查(\d+)份", found)
     assert m and tuple(map(int, m.groups())) == (c["units"], c["found"], c["checked"])
-    m = re.search(r"(\d+)家单位未发现2024年度年度报告（([^）]+)）", found)
+    m = re.search(r"(\d+)家单位未发现2024年度政府信息公开工作年度报告（([^）]+)）", found)
     assert m and int(m[1]) == c["missing"] == 3 and set(m[2].split("、")) == MISSING
     m = re.search(r"(\d+)家单位发布的是未填写的空白模板（([^）]+)）", found)
     assert m and int(m[1]) == c["template"] == 1 and m[2] == TEMPLATE

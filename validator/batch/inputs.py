@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from validator.batch.worker import Task
+from validator.findings import Text
 
 SUFFIXES = {".pdf", ".html", ".htm", ".docx", ".doc", ".txt", ".md"}
 META_KEYS = ("organ", "kind", "parent", "year", "published")
@@ -29,6 +30,13 @@ _HEADERS = {
 
 class InputError(Exception):
     """The batch cannot start: a named input does not exist, a manifest has no file column."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
 
 
 @dataclass
@@ -54,7 +62,7 @@ class Collected:
     items: list[Item] = field(default_factory=list)
     roster: list[dict] = field(default_factory=list)  # every manifest row: the units expected to report
     missing: list[dict] = field(default_factory=list)  # manifest rows whose file is not there
-    notes: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)  # said to the user in their language
 
 
 def _sha256_file(p: str) -> str:
@@ -85,7 +93,7 @@ def _zip_items(path: str, meta: dict, out: Collected) -> None:
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
-        out.notes.append(f"{path}: not a readable zip archive ({e})")
+        out.notes.append(Text(f"{path}：不是可以读取的 zip 压缩包（{e}）", f"{path}: not a readable zip archive ({e})"))
         return
     with z:
         for info in z.infolist():
@@ -93,7 +101,7 @@ def _zip_items(path: str, meta: dict, out: Collected) -> None:
             if info.is_dir() or name.startswith("__MACOSX/"):
                 continue
             if name.lower().endswith(".zip"):
-                out.notes.append(f"{path}::{name}: nested archive skipped")
+                out.notes.append(Text(f"{path}::{name}：压缩包中的压缩包，已跳过", f"{path}::{name}: nested archive skipped"))
                 continue
             if not _wanted(name):
                 continue
@@ -148,7 +156,8 @@ def read_manifest(csv_path: str, out: Collected) -> None:
     reader = csv.DictReader(io.StringIO(text))
     names = _canonical_headers(reader.fieldnames or [])
     if "file" not in names.values():
-        raise InputError(f"{csv_path}: the manifest needs a 'file' or 'path' column (found: {reader.fieldnames})")
+        raise InputError(f"{csv_path}：清单需要「文件」（file 或 path）一列（现有：{'、'.join(reader.fieldnames or [])}）",
+                         f"{csv_path}: the manifest needs a 'file' or 'path' column (found: {reader.fieldnames})")
     for row in reader:
         rec = {canon: (row.get(raw) or "").strip() for raw, canon in names.items()}
         if not rec.get("file"):
@@ -160,7 +169,8 @@ def read_manifest(csv_path: str, out: Collected) -> None:
         out.roster.append({**meta, "path": os.path.abspath(target)})
         if not os.path.exists(target):
             out.missing.append({**meta, "path": os.path.abspath(target)})
-            out.notes.append(f"{csv_path}: {rec['file']} ({meta.get('organ') or '?'}) not found")
+            who = meta.get("organ") or "?"
+            out.notes.append(Text(f"{csv_path}：找不到文件 {rec['file']}（{who}）", f"{csv_path}: {rec['file']} ({who}) not found"))
             continue
         _add_path(target, meta, out, explicit=True)
 
@@ -170,7 +180,7 @@ def collect(inputs: list[str]) -> Collected:
     for raw in inputs:
         p = str(raw)
         if not os.path.exists(p):
-            raise InputError(f"{p}: no such file or folder")
+            raise InputError(f"{p}：文件或文件夹不存在", f"{p}: no such file or folder")
         if os.path.isfile(p) and p.lower().endswith(".csv"):
             read_manifest(p, out)
         else:

@@ -197,6 +197,8 @@ class Screening:
 # ---- building -------------------------------------------------------------------------------------
 
 def _status(rules: set[str], doc: dict) -> str:
+    if "I6" in rules and "O2" in rules:
+        return "scan"  # a scan read by OCR whose text cannot be trusted: a scan not read
     for rid, st in GATE_STATUS:
         if rid in rules:
             return st

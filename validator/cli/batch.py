@@ -13,6 +13,7 @@ import typer
 
 import validator.cli.options as o
 from validator.cli.app import Lang, OutFormat, app
+from validator.findings import pick
 
 STORE_HELP = "SQLite 存储文件 / the SQLite store"
 YEAR_HELP = "排名的年度（默认：存储中最近的报告年度）/ the report year ranked (default: the latest in the store)"
@@ -104,12 +105,12 @@ def batch(
                           lang=lang.value, scheduler=scheduler, on_start=on_start, on_progress=on_progress,
                           config=cfg, aliases=_aliases(aliases, lang.value))
     except (InputError, SchedulerError) as e:
-        typer.echo(f"nianbao batch: {e.text(lang.value) if isinstance(e, SchedulerError) else e}", err=True)
+        typer.echo(("nianbao batch: " if lang == Lang.en else "nianbao batch：") + e.text(lang.value), err=True)
         raise typer.Exit(2) from e
     finally:
         stop()
     for note in stats.notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(("nianbao batch: note: " if lang == Lang.en else "nianbao batch：注意：") + pick(note, lang.value), err=True)
     typer.echo(_summary_line(stats, str(store), lang.value))
     if out is not None:
         sc = screening_of(store, year=None, level=None, parent=None, lang=lang.value, config_file=None, aliases=None,

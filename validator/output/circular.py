@@ -170,7 +170,7 @@ class _Zh:
     requirement_list = REQUIREMENTS
     # What a unit without a checked report did, as the overview says it.
     status_phrase = {
-        "missing": "未发现{y}年度报告",
+        "missing": "未发现{y}政府信息公开工作年度报告",
         "old_format": "发布的是2019年以前的旧格式报告",
         "template": "发布的是未填写的空白模板",
         "scan": "发布的是未能识别的扫描件",
@@ -277,7 +277,7 @@ class _Zh:
 
     def unchecked_line(self, e: Entry, year) -> str:
         if e.status == "missing":
-            return f"未发现{self.ystr(year)}年度报告。"
+            return f"未发现{self.ystr(year)}政府信息公开工作年度报告。"
         return f"{status_name(e.status, 'zh')}：{e.reason}" if e.reason else f"{status_name(e.status, 'zh')}。"
 
     def formula(self, groups: list[tuple[list[str], int]], rest: list[str], weights: dict, naming: dict) -> list[str]:
