@@ -29,6 +29,9 @@ from validator.config import DEFAULT_NAMING, DEFAULT_SCORING
 
 # The verdict's gates (validator.output.vocab.GATES) as statuses, in the verdict's order.
 GATE_STATUS = (("I2", "not_report"), ("I3", "old_format"), ("I5", "template"), ("I4", "scan"), ("I6", "garbled"))
+# The findings that say why a document was not checked, by status (a scan OCR'd in vain: I6).
+_GATES_OF = {"not_report": ("I2",), "old_format": ("I3",), "template": ("I5",), "scan": ("I4", "I6"),
+             "garbled": ("I6",), "unreadable": ("I1",)}
 # Statuses of a document that says nothing about a unit unless the manifest put it there.
 NOT_A_UNIT = ("not_report", "template")
 STATUS_ORDER = ("checked", "old_format", "template", "scan", "garbled", "unreadable", "not_report", "missing")
@@ -360,10 +363,9 @@ class _Builder:
                 fs = self._findings_of(best["id"])
                 _fill(e, fs, self.weights)
                 if not e.checked:
-                    gate = {"not_report": "I2", "old_format": "I3", "template": "I5", "scan": "I4", "garbled": "I6"}
-                    want = gate.get(e.status)
-                    e.reason = next((f["message"] for f in fs if f["rule"] == want or (want is None and f["category"] == "input")),
-                                    None)
+                    want = _GATES_OF.get(e.status, ())
+                    e.reason = next((f["message"] for rid in want for f in fs if f["rule"] == rid), None) or next(
+                        (f["message"] for f in fs if f["category"] == "input" and f["severity"] == "error"), None)
                 if keep_findings:
                     e.findings = fs
             out.append(e)

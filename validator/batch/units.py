@@ -8,8 +8,8 @@ store. Automatic matching only ever merges names that differ by
 - whitespace, full-width forms and a trailing report title the organ detection left on;
 - leading region names of a higher level (江苏省淮安市洪泽区教育局 ~ 洪泽区教育局), when what is left
   still begins with a region and the two prefixes do not contradict each other;
-- the office that publishes a government's report (X人民政府办公室, X政府办, X政府 ~ X人民政府;
-  X管委会办公室 ~ X管理委员会), only when no year has a report under both names.
+- the names of a region's government (X人民政府, X政府, the X人民政府办公室 that publishes its report,
+  X管委会, X管理委员会, and the bare region name X), only when no year has a report under two of them.
 docs/batch.md ("Units") documents this; `nianbao units` prints the table for the office to edit.
 """
 
@@ -30,11 +30,10 @@ _UPPER = re.compile(r"^(.{2,9}?(?:省|自治区|特别行政区|市|自治州|�
 _LOWER = re.compile(r"^.{1,8}?(?:县|区|市|旗|新区|自治县|林区|特区)")
 _TITLE_TAIL = re.compile(r"(?:关于)?(?:19|20)\d{2}年.*$")
 _SPACE = re.compile(r"[\s\u200b\u3000]+")
-_GOV_VARIANTS = (
-    (re.compile(r"(人民政府|政府)(办公室|办公厅|办)$"), "人民政府"),
-    (re.compile(r"(?<!人民)政府$"), "人民政府"),
-    (re.compile(r"管委会办公室$|管理委员会办公室$|管理委员会$"), "管委会"),
-)
+# The names a region's government goes by: X人民政府, X政府, its 办公室 that publishes the report,
+# X管委会 / X管理委员会 (a development zone's government), and the bare region name X itself.
+_GOV_NAMES = re.compile(r"(?:(?:人民)?政府(?:办公室|办公厅|办)?|管委会(?:办公室)?|管理委员会(?:办公室)?)$")
+_REGION_END = re.compile(r"(?:省|自治区|市|州|盟|地区|县|区|旗|镇|乡|街道)$")
 
 
 def clean(name: str | None) -> str:
@@ -57,11 +56,9 @@ def split_prefix(name: str) -> tuple[str, str]:
 
 
 def office_key(core: str) -> str:
-    for pat, repl in _GOV_VARIANTS:
-        new = pat.sub(repl, core)
-        if new != core:
-            return new
-    return core
+    """The region a government-like name stands for (洪泽区人民政府办公室 → 洪泽区), else the name."""
+    region = _GOV_NAMES.sub("", core)
+    return region if region and _REGION_END.search(region) else core
 
 
 def file_label(path: str | None) -> str:

@@ -61,7 +61,9 @@ def facts_from_report(rep) -> Facts:
                 cells[(tid, rid, cid)] = cell_fact(t, rid, cid, cell)
                 if rep.flat is not None and cell.pos >= 0:
                     locations[(tid, rid, cid)] = rep.flat.location(cell.pos)
-    return Facts(rep.file, rep.year, rep.template, cells, locations, section_texts(rep), section_locations(rep))
+    # The previous report is named by its file name in the messages, as a batch names it.
+    name = re.split(r"[\\/]|::", str(rep.file))[-1]
+    return Facts(name, rep.year, rep.template, cells, locations, section_texts(rep), section_locations(rep))
 
 
 def _columns(facts: Facts, table: str, row: str) -> list[str]:

@@ -228,7 +228,8 @@ def export(
         typer.echo(str(p))
 
 
-def write_reports(sc, out: Path, title: str | None, issuer: str | None) -> list[Path]:
+def write_reports(sc, out: Path, title: str | None, issuer: str | None, to: str | None = None,
+                  date: str | None = None) -> list[Path]:
     """The three things a screening office sends on, all from one screening model."""
     from validator.output.circular import draft_circular_docx
     from validator.output.dashboard import batch_dashboard_html
@@ -240,7 +241,7 @@ def write_reports(sc, out: Path, title: str | None, issuer: str | None) -> list[
              out / ("circular-draft.docx" if en else "通报（草稿）.docx")]
     paths[0].write_bytes(batch_workbook(sc))
     paths[1].write_text(batch_dashboard_html(sc), encoding="utf-8")
-    paths[2].write_bytes(draft_circular_docx(sc, title=title, issuer=issuer))
+    paths[2].write_bytes(draft_circular_docx(sc, title=title, issuer=issuer, salutation=to, date=date))
     return paths
 
 
@@ -255,11 +256,13 @@ def report(
     lang: Lang = typer.Option(Lang.zh, "--lang", help="语言 zh | en"),
     title: str | None = typer.Option(None, "--title", help="通报标题 / title of the circular"),
     issuer: str | None = typer.Option(None, "--issuer", help="发文单位 / issuing office"),
+    to: str | None = typer.Option(None, "--to", help="主送机关（默认：各有关单位）/ addressees of the circular"),
+    date: str | None = typer.Option(None, "--date", help="成文日期，如 2025年4月30日（默认留空）/ date of the circular"),
     config_file: Path | None = typer.Option(None, "--config", help="按此配置文件的 [scoring] 计分 / score with this file's [scoring]"),
 ):
     """从存储生成 Excel 工作簿、HTML 仪表板和通报草稿（DOCX）/ workbook, dashboard and draft circular."""
     _no_store("report", store, lang.value)
     sc = screening_of(store, year=year, level=level, parent=parent, lang=lang.value, config_file=config_file,
                       aliases=aliases, with_cells=True)
-    for p in write_reports(sc, out, title, issuer):
+    for p in write_reports(sc, out, title, issuer, to, date):
         typer.echo(str(p))

@@ -763,6 +763,8 @@ def draft_circular_docx(sc: Screening, title: str | None = None, issuer: str | N
     w = _Writer(t.zh)
     w.title(title or t.title(sc.year))
     w.para()
+    if salutation and not salutation.endswith(("：", ":")):
+        salutation += "：" if sc.lang != "en" else ":"
     w.para(salutation or t.salutation, indent=0)
     w.para(t.opening(who, sc.counts["units"], sc.year))
     _overview(w, t, sc)

@@ -101,7 +101,7 @@ def _years(sc, lg: str) -> tuple[list[dict], list[dict]]:
                 cells.append({"text": "", "cls": "", "title": ""})
             elif v["status"] == "checked":
                 cells.append({"text": f"{v['score']}", "cls": "scored",
-                              "title": ("；" if lg == "zh" else "; ").join(rule_title(r, lg) for r in v["problems"])})
+                              "title": ("；" if lg == "zh" else "; ").join(rule_title(r, lg) for r in v["problems"][:2])})
             else:
                 cells.append({"text": status_name(v["status"], lg, short=True), "cls": "status", "title": ""})
         table.append({"unit": unit, "cells": cells})
