@@ -47,6 +47,11 @@ class Task:
     hooks: dict = field(default_factory=dict)
     config: dict | None = None  # validator.config.Config.to_data(): plain data for any worker
     parent: str | None = None  # the manifest's parent organ (local deadlines)
+    published: str | None = None  # the options of `check` (validator.check.Options), for `nianbao serve`
+    kind: str | None = None
+    previous_name: str | None = None  # last year's report, by content: the worker may not see the disk
+    previous_data: bytes | None = None
+    want_html: bool = False  # also the single-report HTML page (validator.output.single_html)
 
 
 def test_hooks_from_env() -> dict:
@@ -108,21 +113,26 @@ def failure_result(task: Task, detail: str, kind: str) -> dict:
             "peak_rss_kb": None}
 
 
-def _options(task: Task) -> Options:
-    return Options(config=Config.from_data(task.config) if task.config else None, parent=task.parent)
+def _options(task: Task, previous: Path | None = None) -> Options:
+    return Options(config=Config.from_data(task.config) if task.config else None, parent=task.parent,
+                   published=task.published, kind=task.kind, previous=previous)
 
 
 def check_task(task: Task) -> dict:
     t0 = time.perf_counter()
     _apply_hooks(task)
     try:
-        if task.data is not None:
-            with tempfile.TemporaryDirectory(prefix="nianbao-") as d:
-                p = Path(d) / (Path(task.name).name or "member")
-                p.write_bytes(task.data)
-                rep = check_path(p, task.lang, _options(task))
-        else:
-            rep = check_path(task.path, task.lang, _options(task))
+        with tempfile.TemporaryDirectory(prefix="nianbao-") as d:
+            path = task.path
+            if task.data is not None:
+                path = Path(d) / (Path(task.name).name or "member")
+                path.write_bytes(task.data)
+            previous = None
+            if task.previous_data is not None:
+                (Path(d) / "previous").mkdir()
+                previous = Path(d) / "previous" / (Path(task.previous_name or "").name or "previous")
+                previous.write_bytes(task.previous_data)
+            rep = check_path(path, task.lang, _options(task, previous))
         annotate(rep)  # fingerprints, for the reviews a baseline brings into the store
         report = report_json(rep)
         for fj, f in zip(report["findings"], rep.findings, strict=True):
@@ -134,6 +144,11 @@ def check_task(task: Task) -> dict:
         if rep.unreadable:
             error = "unreadable: " + "; ".join(f.message for f in rep.findings if f.category == "input")
         out = {"report": report, "cells": _cells(rep), "exit_code": rep.exit_code, "error": error}
+        if task.want_html:
+            from validator.output.single_html import render_report_html
+
+            rep.file = task.display
+            out["html"] = render_report_html(rep, task.lang)
     except Exception as e:  # noqa: BLE001 - one bad file is that file's finding, never the batch's end
         out = failure_result(task, f"{type(e).__name__}: {e}", "crash")
     out["seconds"] = round(time.perf_counter() - t0, 4)
