@@ -26,7 +26,6 @@ def _progress(quiet: bool, lang: str):
     """Returns (on_start, on_progress, stop). The bar goes to stderr so stdout stays for the summary line."""
     if quiet:
         return None, None, lambda: None
-    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -36,13 +35,15 @@ def _progress(quiet: bool, lang: str):
         TimeRemainingColumn,
     )
 
+    from validator.cli.term import console
+
     en = lang == "en"
     prog = Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
         TextColumn("[red]{task.fields[errors]}" + (" with errors" if en else " 有错误")),
         TextColumn("[yellow]{task.fields[unreadable]}" + (" unreadable" if en else " 无法读取")),
         TextColumn("{task.fields[rate]:.1f}" + ("/s" if en else " 份/秒")),
-        TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=False)
+        TimeElapsedColumn(), TimeRemainingColumn(), console=console(stderr=True), transient=False)
     state = {}
 
     def on_start(stats):
@@ -195,9 +196,10 @@ def summary(
 
         sys.stdout.write(batch_dashboard_html(sc))
     else:
+        from validator.cli.term import console
         from validator.output.summary_text import print_summary
 
-        print_summary(sc, wide=wide)
+        print_summary(sc, wide=wide, console=console())
 
 
 @app.command()
