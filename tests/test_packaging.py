@@ -128,6 +128,8 @@ def test_fresh_venv_batch_and_the_missing_extras(venv, tmp_path):
     run = _run(venv, "batch", "report.txt", "--store", "s.sqlite", "-q", "--jobs", "1", cwd=tmp_path)
     assert run.returncode == 0 and "s.sqlite" in run.stdout, run.stderr[-2000:]
     # export without pyarrow: the CSV files, then one line naming the extra; exit 0
+    (tmp_path / "out-zh").mkdir()
+    (tmp_path / "out-zh" / "cells.parquet").write_bytes(b"PAR1 from an earlier export")  # would disagree
     for lang, said in (("zh", "已写出 CSV"), ("en", "CSV written")):
         run = _run(venv, "export", "--store", "s.sqlite", "--out", f"out-{lang}", "--lang", lang, cwd=tmp_path)
         assert run.returncode == 0, run.stderr
