@@ -65,7 +65,9 @@ CONNECT_TIMEOUT = 10  # seconds; a scheduler that is up answers at once
 
 class DaskExecutor:
     def __init__(self, address: str, timeout: float):
-        from distributed import Client
+        from validator.extras import need
+
+        Client = need("cluster").Client  # without the cluster extra: MissingExtra, one line, exit 2
 
         self.timeout = timeout
         try:
@@ -74,7 +76,7 @@ class DaskExecutor:
             raise SchedulerError(address, _short(e)) from None
 
     def imap_unordered(self, tasks: Iterable[tuple[Item, Task]]) -> Iterator[tuple[Item, dict]]:
-        from distributed import as_completed
+        from distributed import as_completed  # importable: __init__ needed distributed
 
         window = 2 * max(sum(self._client.nthreads().values()), 1)
         it = iter(tasks)

@@ -1,18 +1,19 @@
 """`nianbao export`: the store's current documents, cells and findings as flat CSV and Parquet files
 for analysts. Cells and findings repeat the document's organ, year and path so that each file can be
-used on its own. CSV is UTF-8 with a BOM, which Excel needs to show Chinese text."""
+used on its own. CSV is UTF-8 with a BOM, which Excel needs to show Chinese text. Parquet needs the
+``parquet`` extra (pyarrow); without it the CSV files are written all the same."""
 
 from __future__ import annotations
 
 import csv
+from contextlib import nullcontext
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from validator.batch.store import Store
+from validator.extras import available, need
 
-_S, _I, _F, _B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
+# Column types by name, so that the table below does not need pyarrow; _arrow_type maps them.
+_S, _I, _F, _B = "string", "int64", "float64", "bool"
 
 TABLES = {
     "documents": (
@@ -51,21 +52,41 @@ def _typed(v, t):
     return int(v)
 
 
-def export_store(store_path: str, out_dir: str, chunk: int = 50_000) -> list[Path]:
+def _arrow_type(pa, t: str):
+    return {_S: pa.string, _I: pa.int64, _F: pa.float64, _B: pa.bool_}[t]()
+
+
+def parquet_available() -> bool:
+    return available("parquet")
+
+
+def export_store(store_path: str, out_dir: str, chunk: int = 50_000, parquet: bool | None = None) -> list[Path]:
+    """The files written: CSV always, Parquet too when ``parquet`` (default: when pyarrow is installed;
+    True without it raises validator.extras.MissingExtra before anything is written). Without Parquet,
+    a .parquet file an earlier export left in ``out_dir`` is removed: it would disagree with the new CSV."""
+    if parquet is None:
+        parquet = parquet_available()
+    pa = need("parquet") if parquet else None
+    pq = need("parquet", "pyarrow.parquet") if parquet else None
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with Store(store_path) as store:
         for name, (query, cols) in TABLES.items():
-            schema = pa.schema(cols)
             csv_path, pq_path = out / f"{name}.csv", out / f"{name}.parquet"
-            with open(csv_path, "w", encoding="utf-8-sig", newline="") as fh, pq.ParquetWriter(pq_path, schema) as pw:
+            if parquet:
+                schema = pa.schema([(c, _arrow_type(pa, t)) for c, t in cols])
+            else:
+                pq_path.unlink(missing_ok=True)
+            with open(csv_path, "w", encoding="utf-8-sig", newline="") as fh, \
+                    (pq.ParquetWriter(pq_path, schema) if parquet else nullcontext()) as pw:
                 w = csv.writer(fh)
                 w.writerow([c for c, _ in cols])
                 cur = store.db.execute(query)
                 while rows := cur.fetchmany(chunk):
                     w.writerows([tuple(r) for r in rows])
-                    data = {c: [_typed(r[i], t) for r in rows] for i, (c, t) in enumerate(cols)}
-                    pw.write_table(pa.table(data, schema=schema))
-            written += [csv_path, pq_path]
+                    if parquet:
+                        data = {c: [_typed(r[i], t) for r in rows] for i, (c, t) in enumerate(cols)}
+                        pw.write_table(pa.table(data, schema=schema))
+            written += [csv_path, pq_path] if parquet else [csv_path]
     return written

@@ -91,9 +91,9 @@ def list_(
 
         sys.stdout.write(dumps(data))
         return
-    from rich.console import Console
     from rich.table import Table
 
+    from validator.cli.term import console
     from validator.output.vocab import fmt_value, labels
 
     en = lang == Lang.en
@@ -118,7 +118,7 @@ def list_(
             msg = str(e.get("message_zh") or "")
             row.append(msg if len(msg) <= 60 else msg[:59] + "…")
         t.add_row(*row)
-    con = Console(width=200) if not sys.stdout.isatty() else Console()
+    con = console(width=200) if not sys.stdout.isatty() else console()
     con.print(t)
     n = len(data["entries"])
     con.print(f"{n} accepted finding(s)" if en else f"共 {n} 个已接受的问题")

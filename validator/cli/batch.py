@@ -26,7 +26,6 @@ def _progress(quiet: bool, lang: str):
     """Returns (on_start, on_progress, stop). The bar goes to stderr so stdout stays for the summary line."""
     if quiet:
         return None, None, lambda: None
-    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -36,13 +35,15 @@ def _progress(quiet: bool, lang: str):
         TimeRemainingColumn,
     )
 
+    from validator.cli.term import console
+
     en = lang == "en"
     prog = Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
         TextColumn("[red]{task.fields[errors]}" + (" with errors" if en else " 有错误")),
         TextColumn("[yellow]{task.fields[unreadable]}" + (" unreadable" if en else " 无法读取")),
         TextColumn("{task.fields[rate]:.1f}" + ("/s" if en else " 份/秒")),
-        TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=False)
+        TimeElapsedColumn(), TimeRemainingColumn(), console=console(stderr=True), transient=False)
     state = {}
 
     def on_start(stats):
@@ -91,6 +92,7 @@ def batch(
     from validator.batch.dask_runner import SchedulerError
     from validator.batch.inputs import InputError
     from validator.batch.runner import run_batch
+    from validator.extras import MissingExtra
 
     # One configuration for the whole batch (one audit, one scoring): found from the first input.
     cfg = o.resolve_or_exit(inputs[0], lang.value, config_file=config_file, isolated=isolated, select=select,
@@ -104,7 +106,7 @@ def batch(
         stats = run_batch([str(i) for i in inputs], str(store), jobs=jobs or os.cpu_count(), timeout=timeout,
                           lang=lang.value, scheduler=scheduler, on_start=on_start, on_progress=on_progress,
                           config=cfg, aliases=_aliases(aliases, lang.value))
-    except (InputError, SchedulerError) as e:
+    except (InputError, SchedulerError, MissingExtra) as e:
         typer.echo(("nianbao batch: " if lang == Lang.en else "nianbao batch：") + e.text(lang.value), err=True)
         raise typer.Exit(2) from e
     finally:
@@ -194,9 +196,10 @@ def summary(
 
         sys.stdout.write(batch_dashboard_html(sc))
     else:
+        from validator.cli.term import console
         from validator.output.summary_text import print_summary
 
-        print_summary(sc, wide=wide)
+        print_summary(sc, wide=wide, console=console())
 
 
 @app.command()
@@ -217,15 +220,23 @@ def units(
 def export(
     store: Path = typer.Option(Path("nianbao.sqlite"), "--store", help=STORE_HELP),
     out: Path = typer.Option(..., "--out", help="输出文件夹 / output folder"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="语言 zh | en"),
 ):
-    """导出 documents/cells/findings 为 CSV 和 Parquet / write CSV and Parquet for analysts."""
-    from validator.batch.export import export_store
+    """导出 documents/cells/findings 为 CSV 和 Parquet / write CSV and Parquet for analysts.
 
-    if not store.exists():
-        typer.echo(f"nianbao export: {store}: no such store", err=True)
-        raise typer.Exit(2)
-    for p in export_store(str(store), str(out)):
+    Parquet 需要可选组件 parquet（pip install "nianbao[parquet]"）；未安装时只写 CSV，说明一行，退出码 0。
+    / Parquet needs the parquet extra; without it the CSV files are written, one line says so, exit status 0."""
+    from validator.batch.export import export_store, parquet_available
+    from validator.extras import MissingExtra
+
+    _no_store("export", store, lang.value)
+    parquet = parquet_available()
+    for p in export_store(str(store), str(out), parquet=parquet):
         typer.echo(str(p))
+    if not parquet:
+        note = MissingExtra("parquet").text(lang.value)
+        typer.echo((f"nianbao export: CSV written; {note}" if lang == Lang.en
+                    else f"nianbao export：已写出 CSV；{note}"), err=True)
 
 
 def write_reports(sc, out: Path, title: str | None, issuer: str | None, to: str | None = None,

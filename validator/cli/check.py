@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 import typer
@@ -12,16 +14,17 @@ import typer
 import validator.cli.options as o
 from validator.cli.app import Kind, Lang, OutFormat, app
 from validator.cli.baseline import load_baseline
+from validator.cli.term import wants_color
 from validator.config import using
 
 
 @app.command()
 def check(
-    files: list[Path] = typer.Argument(..., help="报告文件（PDF、HTML、DOCX、TXT、MD）/ report files"),
+    files: list[Path] = typer.Argument(..., help="报告文件（PDF、HTML、DOCX、TXT、MD），- 为标准输入 / report files, - for standard input"),
     format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式 text | json | html"),
     output: Path | None = typer.Option(None, "--output", "-o", help="写入文件（html 格式默认写到 报告名.check.html）"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="消息语言 zh | en"),
-    color: bool | None = typer.Option(None, "--color/--no-color", help="彩色输出（默认：终端时开启）"),
+    color: bool | None = typer.Option(None, "--color/--no-color", help="彩色输出（默认：终端时开启，设置 NO_COLOR 时关闭）/ colour (default: on a terminal, off under NO_COLOR)"),
     previous: Path | None = typer.Option(None, "--previous", help="同一机关上一年度的报告，用于跨年度核对 / last year's report"),
     published: str | None = typer.Option(None, "--published", help="公布日期 YYYY-MM-DD / publication date"),
     kind: Kind | None = typer.Option(None, "--kind", help="机关类别：government（人民政府）| department（部门）"),
@@ -34,17 +37,52 @@ def check(
     baseline: Path | None = typer.Option(None, "--baseline", help="已接受问题的基线文件（见 nianbao baseline）/ baseline of accepted findings"),
 ):
     """检查一份或多份年度报告 / check one or more annual reports."""
+    if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+        raise typer.BadParameter("--published 应为 YYYY-MM-DD / must be YYYY-MM-DD")
+    if sum(1 for f in files if _is_stdin(f)) > 1:
+        raise typer.BadParameter("标准输入（-）只能读一次 / standard input (-) can be read once only")
+    with ExitStack() as stack:
+        paths = [_from_stdin(stack) if _is_stdin(f) else f for f in files]
+        _check(files, paths, format, output, lang, color, previous, published, kind, summary, select, ignore,
+               severity, config_file, isolated, baseline)
+
+
+def _is_stdin(f: Path) -> bool:
+    return str(f) == "-"
+
+
+# What validator.ingest.sniff_format makes of content alone, as the name a file of it would have.
+_SUFFIX = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc", "html": ".html", "markdown": ".md", "text": ".txt"}
+
+
+def _from_stdin(stack: ExitStack) -> Path:
+    """Standard input's bytes as a file in a temporary folder (removed afterwards), named ``stdin``
+    with the suffix its content calls for, so that it is read exactly as that file would be."""
+    from validator.ingest import sniff_format
+
+    data = sys.stdin.buffer.read()
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nianbao-stdin-")))
+    path = folder / ("stdin" + _SUFFIX.get(sniff_format(Path("stdin"), data[:4096]), ".txt"))
+    path.write_bytes(data)
+    return path
+
+
+def _check(files, paths, format, output, lang, color, previous, published, kind, summary, select, ignore,
+           severity, config_file, isolated, baseline):
+    """``files`` as the user named them (``-``: standard input), ``paths`` where they are read from."""
     from validator.check import Options, check_path, report_json
     from validator.output.text import render_text
 
-    if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
-        raise typer.BadParameter("--published 应为 YYYY-MM-DD / must be YYYY-MM-DD")
     accepted = load_baseline(baseline, lang.value) if baseline is not None else None
-    cfgs = [o.resolve_or_exit(f, lang.value, config_file=config_file, isolated=isolated, select=select,
-                              ignore=ignore, severity=severity) for f in files]
+    # Standard input has no place of its own: its configuration is found from the current folder.
+    cfgs = [o.resolve_or_exit(None if _is_stdin(f) else f, lang.value, config_file=config_file, isolated=isolated,
+                              select=select, ignore=ignore, severity=severity) for f in files]
     o.echo_notes(cfgs, lang.value)
-    reports = [check_path(f, lang.value, Options(published=published, kind=kind.value if kind else None,
-                                                 previous=previous, config=c)) for f, c in zip(files, cfgs, strict=True)]
+    reports = [check_path(p, lang.value, Options(published=published, kind=kind.value if kind else None,
+                                                 previous=previous, config=c)) for p, c in zip(paths, cfgs, strict=True)]
+    for f, r in zip(files, reports, strict=True):
+        if _is_stdin(f):
+            r.file = "-"  # the JSON's "file", the text's heading: what the user typed
     from validator import baseline as bl
 
     if accepted is not None:
@@ -64,15 +102,20 @@ def check(
         from validator.output.single_html import render_report_html
 
         for f, r, c in zip(files, reports, cfgs, strict=True):
+            with using(c):
+                page = render_report_html(r, lang.value)
             if output is not None and not output.is_dir() and len(files) == 1:
                 dest = output
+            elif _is_stdin(f) and output is None:
+                sys.stdout.write(page)  # from standard input, to standard output
+                continue
             else:
-                dest = (output if output is not None and output.is_dir() else f.parent) / f"{f.name}.check.html"
-            with using(c):
-                dest.write_text(render_report_html(r, lang.value), encoding="utf-8")
+                name = "stdin" if _is_stdin(f) else f.name
+                dest = (output if output is not None and output.is_dir() else f.parent) / f"{name}.check.html"
+            dest.write_text(page, encoding="utf-8")
             typer.echo(str(dest), err=True)
     else:
-        use_color = sys.stdout.isatty() if color is None else color
+        use_color = wants_color(sys.stdout, color)  # NO_COLOR, FORCE_COLOR, a terminal (validator.cli.term)
         from validator.output.rule_summary import render_rule_summary
 
         parts = [render_text(r, lang.value, use_color)
@@ -92,9 +135,8 @@ def rules():
 
 @app.command()
 def version():
-    """显示版本 / show the version."""
-    from validator import __version__
-    from validator.rules import rules_version
+    """显示版本 / show the version (same as nianbao --version)."""
+    from validator.cli.app import version_line
 
-    typer.echo(f"nianbao {__version__} (rules {rules_version()})")
+    typer.echo(version_line())
 
