@@ -6,7 +6,7 @@ from enum import StrEnum
 
 import typer
 
-from validator.cli.term import plain_help_under_no_color
+from validator.output.term import plain_help_under_no_color
 
 plain_help_under_no_color()  # typer's --help and usage errors: no styling under NO_COLOR
 

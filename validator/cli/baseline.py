@@ -93,7 +93,7 @@ def list_(
         return
     from rich.table import Table
 
-    from validator.cli.term import console
+    from validator.output.term import console
     from validator.output.vocab import fmt_value, labels
 
     en = lang == Lang.en

@@ -35,7 +35,7 @@ def _progress(quiet: bool, lang: str):
         TimeRemainingColumn,
     )
 
-    from validator.cli.term import console
+    from validator.output.term import console
 
     en = lang == "en"
     prog = Progress(
@@ -196,8 +196,8 @@ def summary(
 
         sys.stdout.write(batch_dashboard_html(sc))
     else:
-        from validator.cli.term import console
         from validator.output.summary_text import print_summary
+        from validator.output.term import console
 
         print_summary(sc, wide=wide, console=console())
 

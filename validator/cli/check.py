@@ -14,8 +14,8 @@ import typer
 import validator.cli.options as o
 from validator.cli.app import Kind, Lang, OutFormat, app
 from validator.cli.baseline import load_baseline
-from validator.cli.term import wants_color
 from validator.config import using
+from validator.output.term import wants_color
 
 
 @app.command()
@@ -115,7 +115,7 @@ def _check(files, paths, format, output, lang, color, previous, published, kind,
             dest.write_text(page, encoding="utf-8")
             typer.echo(str(dest), err=True)
     else:
-        use_color = wants_color(sys.stdout, color)  # NO_COLOR, FORCE_COLOR, a terminal (validator.cli.term)
+        use_color = wants_color(sys.stdout, color)  # NO_COLOR, FORCE_COLOR, a terminal (validator.output.term)
         from validator.output.rule_summary import render_rule_summary
 
         parts = [render_text(r, lang.value, use_color)
