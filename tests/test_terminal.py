@@ -184,7 +184,7 @@ def test_bash_completion_completes_commands_and_choices(tmp_path):
     assert complete("nianbao", "ch") == ["check"]
     assert complete("nianbao", "check", "--fo") == ["--format"]
     assert complete("nianbao", "check", "--format", "''") == ["text", "json", "html"]
-    run = subprocess.run(["bash", "-c", "nianbao --install-completion"], capture_output=True, text=True, env=env,
+    run = subprocess.run(["bash", "-c", "nianbao --install-completion bash"], capture_output=True, text=True, env=env,
                          timeout=120, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "nianbao" in (tmp_path / ".bashrc").read_text(encoding="utf-8")
