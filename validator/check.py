@@ -121,6 +121,11 @@ def _check_path(path: str | Path, lang: str, options: Options) -> Report:
     return rep
 
 
+def unreadable_report(path, lang: str, detail) -> Report:
+    """A report of a document that could not be had at all (a URL that did not answer): one I1."""
+    return _unreadable(path, lang, make("I1", {"detail": detail}))
+
+
 def _unreadable(path, lang: str, finding: Finding) -> Report:
     finding.lang = lang
     return Report(str(path), None, unreadable=True, findings=[finding], lang=lang, ran={"validator.ingest"})

@@ -42,9 +42,41 @@ def check(
     if sum(1 for f in files if _is_stdin(f)) > 1:
         raise typer.BadParameter("标准输入（-）只能读一次 / standard input (-) can be read once only")
     with ExitStack() as stack:
-        paths = [_from_stdin(stack) if _is_stdin(f) else f for f in files]
+        fetched: dict[int, object] = {}
+        paths = []
+        for i, f in enumerate(files):
+            if _is_stdin(f):
+                paths.append(_from_stdin(stack))
+            elif _url(f):
+                paths.append(_from_url(stack, _url(f), fetched, i))
+            else:
+                paths.append(f)
         _check(files, paths, format, output, lang, color, previous, published, kind, summary, select, ignore,
-               severity, config_file, isolated, baseline)
+               severity, config_file, isolated, baseline, fetched)
+
+
+def _url(f) -> str | None:
+    """A URL given on the command line (a Path has folded its "//" into "/")."""
+    s = str(f)
+    m = re.match(r"(?i)^(https?):/+(.*)$", s)
+    return f"{m.group(1).lower()}://{m.group(2)}" if m else None
+
+
+def _from_url(stack: ExitStack, url: str, fetched: dict, i: int):
+    """The report at ``url`` (or the attachment its page links to) as a temporary file; a URL that
+    cannot be fetched is kept as the error, and becomes the report's I1 finding."""
+    from validator.fetch.http import FetchError, fetch_report
+
+    try:
+        got = fetch_report(url)
+    except FetchError as e:
+        fetched[i] = e
+        return None
+    fetched[i] = got
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nianbao-url-")))
+    path = folder / got.name
+    path.write_bytes(got.content)
+    return path
 
 
 def _is_stdin(f: Path) -> bool:
@@ -68,21 +100,33 @@ def _from_stdin(stack: ExitStack) -> Path:
 
 
 def _check(files, paths, format, output, lang, color, previous, published, kind, summary, select, ignore,
-           severity, config_file, isolated, baseline):
+           severity, config_file, isolated, baseline, fetched=None):
     """``files`` as the user named them (``-``: standard input), ``paths`` where they are read from."""
     from validator.check import Options, check_path, report_json
     from validator.output.text import render_text
 
     accepted = load_baseline(baseline, lang.value) if baseline is not None else None
     # Standard input has no place of its own: its configuration is found from the current folder.
-    cfgs = [o.resolve_or_exit(None if _is_stdin(f) else f, lang.value, config_file=config_file, isolated=isolated,
+    fetched = fetched or {}
+    cfgs = [o.resolve_or_exit(None if _is_stdin(f) or _url(f) else f, lang.value, config_file=config_file, isolated=isolated,
                               select=select, ignore=ignore, severity=severity) for f in files]
     o.echo_notes(cfgs, lang.value)
-    reports = [check_path(p, lang.value, Options(published=published, kind=kind.value if kind else None,
-                                                 previous=previous, config=c)) for p, c in zip(paths, cfgs, strict=True)]
+    from validator.check import unreadable_report
+    from validator.findings import Text
+
+    reports = []
+    for i, (p, c) in enumerate(zip(paths, cfgs, strict=True)):
+        if p is None:  # a URL that could not be fetched
+            err = fetched[i]
+            reports.append(unreadable_report(_url(files[i]), lang.value, Text(err.zh, err.en)))
+        else:
+            reports.append(check_path(p, lang.value, Options(published=published, kind=kind.value if kind else None,
+                                                             previous=previous, config=c)))
     for f, r in zip(files, reports, strict=True):
         if _is_stdin(f):
             r.file = "-"  # the JSON's "file", the text's heading: what the user typed
+        elif _url(f):
+            r.file = _url(f)
     from validator import baseline as bl
 
     if accepted is not None:
@@ -90,6 +134,10 @@ def _check(files, paths, format, output, lang, color, previous, published, kind,
             bl.apply(r, accepted)
     if format == OutFormat.json:
         data = [report_json(r) for r in reports]
+        for i, d in enumerate(data):
+            got = fetched.get(i)
+            if got is not None and not isinstance(got, Exception):
+                d["source"] = got.evidence(lang.value)  # where the report was fetched from, as evidence
         if accepted is not None:
             for d, r in zip(data, reports, strict=True):
                 d["accepted_count"] = bl.accepted_count(r)

@@ -1,0 +1,1 @@
+"""Reports fetched from where they are published (validator/fetch/http.py)."""
