@@ -103,7 +103,7 @@ def _check_path(path: str | Path, lang: str, options: Options) -> Report:
     except ReadError as e:
         return _unreadable(path, lang, make(e.rule, e.fields))
     except Exception as e:  # noqa: BLE001 - a broken file must never crash a batch
-        return _unreadable(path, lang, make("I1", {"detail": f"{type(e).__name__}: {e}"}))
+        return unreadable_report(path, lang, f"{type(e).__name__}: {e}")
     rep = check_document(doc, lang, options)
     if options.previous and rep.tables:
         prev = _check_path(options.previous, lang, Options(kind=options.kind))
