@@ -10,7 +10,8 @@ import pytest
 from conftest import CORPUS
 from validator.batch import run_batch, screening
 from validator.batch.store import Store
-from validator.batch.units import clean, file_label, office_key, read_aliases, resolve, split_prefix
+from validator.batch.units import clean, office_key, read_aliases, resolve, split_prefix
+from validator.ingest import file_label
 
 
 def test_region_prefixes_are_cut_only_before_a_region():

@@ -10,10 +10,11 @@ import json
 from collections import defaultdict
 
 from validator.batch.store import Store, best_document, finding_row
-from validator.batch.units import file_label, resolve
+from validator.batch.units import resolve
 from validator.batch.worker import both_messages
 from validator.checks.crossyear import ROWS_READ, STATUS_RULES, Facts, compare
 from validator.config import Config, apply, using
+from validator.ingest import file_label
 
 OWN_RULES = STATUS_RULES
 

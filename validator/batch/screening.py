@@ -24,8 +24,9 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from validator.batch.store import Store, best_document
-from validator.batch.units import Identity, clean, file_label, resolve
+from validator.batch.units import Identity, clean, resolve
 from validator.config import DEFAULT_NAMING, DEFAULT_SCORING
+from validator.ingest import file_label
 
 # The verdict's gates (validator.output.vocab.GATES) as statuses, in the verdict's order.
 GATE_STATUS = (("I2", "not_report"), ("I3", "old_format"), ("I5", "template"), ("I4", "scan"), ("I6", "garbled"))
@@ -43,8 +44,6 @@ _LEVEL_WORDS = {
 }
 _NO_YEAR = ("未能识别报告年度，未计入；请在清单中写明单位和年度。",
             "The report's year could not be told; not counted. Give the unit and year in a manifest.")
-_ACCEPTED = ("EXISTS (SELECT 1 FROM reviews r WHERE r.status = 'accepted' AND findings.extra IS NOT NULL "
-             "AND r.fingerprint = json_extract(findings.extra, '$.fingerprint'))")
 
 
 def level_of(given: str | None, name: str | None) -> str | None:
@@ -446,9 +445,9 @@ def _rules(store: Store, entries: list[Entry]) -> list[RuleRow]:
     reg = registry()
     nfind: Counter = Counter()
     accepted: Counter = Counter()
-    for doc_id, rule, ok in store.db.execute(f"SELECT doc_id, rule, {_ACCEPTED} FROM findings"):
-        if doc_id in docs:
-            (accepted if ok else nfind)[rule] += 1
+    for e in entries:  # every finding of the entries' documents, accepted or not (_findings)
+        for f in e.findings:
+            (accepted if f["accepted"] else nfind)[f["rule"]] += 1
     sums = {rid: Counter() for rid in reg}
     for doc_id, js in store.db.execute("SELECT doc_id, json FROM reports"):
         if doc_id not in docs:

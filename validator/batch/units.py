@@ -23,6 +23,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from validator.batch.inputs import _decode
+
 # A region name of the higher levels, as it stands in front of a unit's name.
 _UPPER = re.compile(r"^(.{2,9}?(?:省|自治区|特别行政区|市|自治州|州|盟|地区))")
 # What remains must start with a region of its own for the prefix to be a prefix at all:
@@ -61,13 +63,6 @@ def office_key(core: str) -> str:
     return region if region and _REGION_END.search(region) else core
 
 
-def file_label(path: str | None) -> str:
-    """A file's name for people: never a path (zip members keep the member's own name)."""
-    if not path:
-        return ""
-    return re.split(r"[\\/]|::", path)[-1]
-
-
 @dataclass
 class Identity:
     """name as found → unit, and how it was decided (manifest | alias | auto | own)."""
@@ -81,14 +76,7 @@ class Identity:
 
 def read_aliases(path: str | Path) -> dict[str, str]:
     """The office's alias table: a CSV with the columns 名称 (or name, alias) and 单位 (or unit)."""
-    text = Path(path).read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            s = text.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    rows = list(csv.reader(io.StringIO(s)))
+    rows = list(csv.reader(io.StringIO(_decode(Path(path).read_bytes()))))
     if not rows:
         return {}
     head = [h.strip().lower() for h in rows[0]]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from validator.config import param
 from validator.findings import Finding, make
+from validator.ingest import file_label
 from validator.locate.sections import section_text
 from validator.rules import common, content, formats
 
@@ -62,8 +63,7 @@ def facts_from_report(rep) -> Facts:
                 if rep.flat is not None and cell.pos >= 0:
                     locations[(tid, rid, cid)] = rep.flat.location(cell.pos)
     # The previous report is named by its file name in the messages, as a batch names it.
-    name = re.split(r"[\\/]|::", str(rep.file))[-1]
-    return Facts(name, rep.year, rep.template, cells, locations, section_texts(rep), section_locations(rep))
+    return Facts(file_label(rep.file), rep.year, rep.template, cells, locations, section_texts(rep), section_locations(rep))
 
 
 def _columns(facts: Facts, table: str, row: str) -> list[str]:

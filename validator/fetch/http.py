@@ -98,11 +98,8 @@ def fetch(url: str, timeout: float = 30.0, max_bytes: int = 50 << 20, client=Non
             client.close()
 
 
-def _attachments(page: Fetched) -> list[tuple[str, str]]:
-    """(absolute URL, link text) of the page's attachment links, and whether the page is the report."""
-    from lxml import html
-
-    doc = html.document_fromstring(page.content)
+def _attachments(page: Fetched, doc) -> list[tuple[str, str]]:
+    """(absolute URL, link text) of the page's attachment links."""
     out = []
     for a in doc.iter("a"):
         href = (a.get("href") or "").strip()
@@ -112,22 +109,24 @@ def _attachments(page: Fetched) -> list[tuple[str, str]]:
     return out
 
 
-def _is_report(page: Fetched) -> bool:
-    from lxml import html
-
-    text = html.document_fromstring(page.content).text_content()
+def _is_report(doc) -> bool:
+    text = doc.text_content()
     return sum(s in text for s in _SECTIONS) >= 2
 
 
 def fetch_report(url: str, timeout: float = 30.0, max_bytes: int = 50 << 20) -> Fetched:
     """The report behind `url`: the page itself, or the attachment it links to."""
     import httpx
+    from lxml import html
 
     with httpx.Client(follow_redirects=True, max_redirects=10, timeout=timeout, headers={"User-Agent": USER_AGENT}) as c:
         page = fetch(url, timeout, max_bytes, c)
-        if "html" not in page.content_type or _is_report(page):
+        if "html" not in page.content_type:
             return page
-        links = list(dict.fromkeys(_attachments(page)))
+        doc = html.document_fromstring(page.content)
+        if _is_report(doc):
+            return page
+        links = list(dict.fromkeys(_attachments(page, doc)))
         if not links:
             return page  # the checker says what the page is
         ranked = sorted(links, key=lambda lt: (not re.search(r"年度报告|年报", lt[1] + unquote(lt[0])),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from validator.model.document import Document
@@ -21,6 +22,13 @@ class ReadError(Exception):
         super().__init__(detail)
         self.rule = rule
         self.fields = {"detail": Text(detail, en or detail), **fields}
+
+
+def file_label(path) -> str:
+    """A document's name for people: the file's name, never a path (a zip member: its own name)."""
+    if not path:
+        return ""
+    return re.split(r"[\\/]|::", str(path))[-1]
 
 
 def sniff_format(path: Path, head: bytes) -> str:
