@@ -25,6 +25,9 @@ PAGES = {
         '<html><head><title>青禾县人民政府2024年政府信息公开工作年度报告</title></head><body>'
         f'<p>附件：<a href="files/{quote("2024年度报告.pdf")}">青禾县人民政府2024年政府信息公开工作年度报告.pdf</a></p>'
         '</body></html>').encode()),
+    "/nb/login.html": ("text/html; charset=utf-8", lambda: (
+        "<html><head><title>统一身份认证</title></head><body><form method='post'>账号 <input name='u'> 密码 "
+        "<input type='password' name='p'><button>登录</button></form></body></html>").encode()),
     "/nb/two-attachments.html": ("text/html; charset=utf-8", lambda: (
         '<html><body><p>相关附件：</p>'
         f'<a href="/nb/files/{quote("附件2说明.docx")}">附件2 填报说明.docx</a> '
@@ -122,3 +125,10 @@ def test_a_slow_site_times_out_into_a_finding(site):
     with pytest.raises(FetchError) as e:
         fetch(site + "/nb/slow", timeout=0.5)
     assert "0.5 秒内没有响应" in e.value.zh and "did not answer" in e.value.en
+
+
+def test_a_login_page_instead_of_the_report_is_one_i1(site):
+    rc, rep, err = _check(site + "/nb/login.html")
+    assert rc == 2, err
+    [f] = rep["findings"]
+    assert f["rule"] == "I1" and "登录或验证码页面" in f["message"], f

@@ -12,11 +12,11 @@ import sys
 import unicodedata
 
 import pytest
-import screening_batch
 from lxml import html as lhtml
 from rich.console import Console
 from test_reports import CHROMIUM, OUT, _chromium, _page_errors
 
+import screening_batch
 from conftest import ROOT
 from validator.batch import run_batch, screening
 from validator.batch.store import Store

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import docx
 import pytest
-import screening_batch
 from docx.oxml.ns import qn
 
+import screening_batch
 from validator.batch import screening
 from validator.batch.runner import run_batch
 from validator.batch.store import Store

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import screening_batch
 
+import screening_batch
 from conftest import ROOT
 from validator.batch import screening
 from validator.batch.runner import run_batch

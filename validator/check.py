@@ -83,6 +83,8 @@ class Options:
     previous: str | Path | None = None  # last year's report of the same organ
     config: Config | None = None  # rule selection, severities, thresholds, local deadlines (validator/config.py)
     parent: str | None = None  # the parent organ (a batch manifest's column), for local deadlines
+    listed: str | None = None  # YYYY-MM-DD the website's column shows (validator.fetch): below `published`
+    published_by: str = "--published"  # who gave `published`: the command line, or a batch manifest ("manifest")
 
 
 def check_path(path: str | Path, lang: str = "zh", options: Options | None = None) -> Report:
@@ -186,6 +188,7 @@ def _check_document(doc: Document, lang: str, options: Options) -> Report:
     rep.kind = organ_kind(rep.organ, options.kind)
     ctx = Context(doc=doc, flat=flat, fmt=fmt, sections=hits, tables=found, template=rep.template,
                   organ=rep.organ, year=rep.year, kind=rep.kind, published=options.published, parent=options.parent,
+                  listed=options.listed, published_by=options.published_by,
                   section_texts={s.id: section_text(flat, hits, s.id) for s in hits})
     blank = input.blank_template(found)
     if blank:

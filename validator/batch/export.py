@@ -19,11 +19,11 @@ TABLES = {
     "documents": (
         "SELECT id AS doc_id, sha256, path, organ, kind, parent, year, published, detected_organ, detected_year, "
         "template, input_format, tables_found, exit_code, n_errors, n_warnings, rules_version, checked_at, seconds, "
-        "error FROM current_documents ORDER BY id",
+        "error, url FROM current_documents ORDER BY id",
         [("doc_id", _I), ("sha256", _S), ("path", _S), ("organ", _S), ("kind", _S), ("parent", _S), ("year", _I),
          ("published", _S), ("detected_organ", _S), ("detected_year", _I), ("template", _S), ("input_format", _S),
          ("tables_found", _S), ("exit_code", _I), ("n_errors", _I), ("n_warnings", _I), ("rules_version", _S),
-         ("checked_at", _S), ("seconds", _F), ("error", _S)]),
+         ("checked_at", _S), ("seconds", _F), ("error", _S), ("url", _S)]),
     "cells": (
         "SELECT c.doc_id, d.sha256, d.path, d.organ, d.year, c.table_id, c.row_id, c.column_id, c.value, c.is_null, "
         "c.status, c.raw, c.page, c.line FROM cells c JOIN current_documents d ON d.id = c.doc_id "
@@ -37,7 +37,22 @@ TABLES = {
         [("doc_id", _I), ("sha256", _S), ("path", _S), ("organ", _S), ("year", _I), ("rule", _S), ("category", _S),
          ("severity", _S), ("message", _S), ("table_id", _S), ("row_id", _S), ("column_id", _S), ("actual", _S),
          ("expected", _S), ("page", _I), ("line", _I), ("basis", _S)]),
+    # The web's evidence (a batch with URLs or --site): every response, and each report found on a column.
+    "fetches": (
+        "SELECT id AS fetch_id, url, final_url, status, role, referrer, fetched_at, last_modified, date, content_type, "
+        "sha256, size, json_extract(error, '$.zh') AS error, run_id FROM fetches ORDER BY id",
+        [("fetch_id", _I), ("url", _S), ("final_url", _S), ("status", _I), ("role", _S), ("referrer", _S),
+         ("fetched_at", _S), ("last_modified", _S), ("date", _S), ("content_type", _S), ("sha256", _S), ("size", _I),
+         ("error", _S), ("run_id", _I)]),
+    "web_reports": (
+        "SELECT site, list_url, title, listed, organ, year, page_url, url, sha256, json_extract(choice, '$.zh') AS choice, "
+        "json_extract(error, '$.zh') AS error, run_id FROM web_reports ORDER BY id",
+        [("site", _S), ("list_url", _S), ("title", _S), ("listed", _S), ("organ", _S), ("year", _I), ("page_url", _S),
+         ("url", _S), ("sha256", _S), ("choice", _S), ("error", _S), ("run_id", _I)]),
 }
+
+
+WEB_TABLES = ("fetches", "web_reports")
 
 
 def _typed(v, t):
@@ -74,6 +89,8 @@ def export_store(store_path: str, out_dir: str, chunk: int = 50_000, parquet: bo
     with Store(store_path) as store:
         for name, (query, cols) in TABLES.items():
             csv_path, pq_path = out / f"{name}.csv", out / f"{name}.parquet"
+            if name in WEB_TABLES and not store.db.execute(f"SELECT 1 FROM {name} LIMIT 1").fetchone():
+                continue  # a batch of files only: no web evidence to export
             if parquet:
                 schema = pa.schema([(c, _arrow_type(pa, t)) for c, t in cols])
             else:

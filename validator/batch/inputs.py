@@ -9,6 +9,7 @@ import io
 import os
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,8 @@ _HEADERS = {
     "kind": ("kind", "level", "层级", "级别", "类型", "单位类型"),
     "parent": ("parent", "parent organ", "parent_organ", "上级", "上级单位", "上级机关", "主管单位"),
     "year": ("year", "年度", "年份", "报告年度"),
+    "url": ("url", "link", "网址", "链接", "报告网址", "报告链接", "报告地址", "网页地址"),
+    "site": ("site", "column", "site url", "column url", "栏目", "栏目网址", "栏目地址", "栏目链接", "网站栏目", "年报栏目"),
     "published": ("published", "published date", "published_date", "date", "发布日期", "公开日期", "发布时间"),
 }
 
@@ -48,8 +51,11 @@ class Item:
     archive: str | None = None  # zip members are read again only when dispatched
     member: str | None = None
     meta: dict = field(default_factory=dict)
+    load: Callable[[], bytes] | None = None  # fetched from the web: the content, from the store
 
     def task(self, lang: str, hooks: dict) -> Task:
+        if self.load is not None:
+            return Task(self.sha256, self.display, data=self.load(), name=self.name, lang=lang, hooks=hooks)
         if self.archive is None:
             return Task(self.sha256, self.display, path=self.path, name=self.name, lang=lang, hooks=hooks)
         with zipfile.ZipFile(self.archive) as z:
@@ -63,6 +69,7 @@ class Collected:
     roster: list[dict] = field(default_factory=list)  # every manifest row: the units expected to report
     missing: list[dict] = field(default_factory=list)  # manifest rows whose file is not there
     notes: list[Text] = field(default_factory=list)  # said to the user in their language
+    web: list[dict] = field(default_factory=list)  # {"kind": "url"|"site", "url", "meta"}: validator.batch.web
 
 
 def _sha256_file(p: str) -> str:
@@ -155,16 +162,35 @@ def read_manifest(csv_path: str, out: Collected) -> None:
     text = _decode(Path(csv_path).read_bytes())
     reader = csv.DictReader(io.StringIO(text))
     names = _canonical_headers(reader.fieldnames or [])
-    if "file" not in names.values():
-        raise InputError(f"{csv_path}：清单需要「文件」（file 或 path）一列（现有：{'、'.join(reader.fieldnames or [])}）",
-                         f"{csv_path}: the manifest needs a 'file' or 'path' column (found: {reader.fieldnames})")
+    if not {"file", "url", "site"} & set(names.values()):
+        raise InputError(f"{csv_path}：清单需要「文件」（file 或 path）、「网址」（url）或「栏目」（site）一列"
+                         f"（现有：{'、'.join(reader.fieldnames or [])}）",
+                         f"{csv_path}: the manifest needs a 'file' (or 'path'), 'url' or 'site' column (found: {reader.fieldnames})")
     for row in reader:
         rec = {canon: (row.get(raw) or "").strip() for raw, canon in names.items()}
-        if not rec.get("file"):
-            continue
         meta = {k: rec[k] for k in META_KEYS if rec.get(k)}
         if "year" in meta:
             meta["year"] = _year(meta["year"])
+        if "published" in meta:
+            from validator.fetch.listing import listed_date
+
+            day = listed_date(meta["published"])
+            if day is None:
+                out.notes.append(Text(f"{csv_path}：发布日期「{meta['published']}」无法识别（应为 2025-03-20 这样的日期），未采用",
+                                      f"{csv_path}: the published date '{meta['published']}' is not a date (write 2025-03-20); not used"))
+                del meta["published"]
+            else:
+                meta["published"] = day
+        if is_url(rec.get("url")):
+            meta["url"] = rec["url"]  # where it is published: exports carry it
+        web = next(((k, rec[k]) for k in ("url", "site") if is_url(rec.get(k))), None)
+        if web and not rec.get("file"):
+            out.web.append({"kind": web[0], "url": web[1], "meta": meta})
+            if meta.get("organ"):
+                out.roster.append({**meta, "path": web[1], "url": web[1]})
+            continue
+        if not rec.get("file"):
+            continue
         target = rec["file"] if os.path.isabs(rec["file"]) else os.path.join(base, rec["file"])
         out.roster.append({**meta, "path": os.path.abspath(target)})
         if not os.path.exists(target):
@@ -175,14 +201,36 @@ def read_manifest(csv_path: str, out: Collected) -> None:
         _add_path(target, meta, out, explicit=True)
 
 
-def collect(inputs: list[str]) -> Collected:
+def is_url(s: str | None) -> bool:
+    return bool(s) and re.match(r"(?i)https?://", s.strip()) is not None
+
+
+def url_list(path: str) -> list[str] | None:
+    """A plain list of report URLs (one per line, # comments): the lines, or None when it is not one."""
+    if not path.lower().endswith((".txt", ".list", ".urls")) or os.path.getsize(path) > 16 << 20:
+        return None
+    try:
+        lines = [ln.strip() for ln in _decode(Path(path).read_bytes()).splitlines()]
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = [ln for ln in lines if ln and not ln.startswith("#")]
+    return lines if lines and all(is_url(ln) for ln in lines) else None
+
+
+def collect(inputs: list[str], sites: list[str] = ()) -> Collected:
     out = Collected()
+    out.web += [{"kind": "site", "url": s, "meta": {}} for s in sites]
     for raw in inputs:
         p = str(raw)
+        if is_url(p):
+            out.web.append({"kind": "url", "url": p, "meta": {}})
+            continue
         if not os.path.exists(p):
             raise InputError(f"{p}：文件或文件夹不存在", f"{p}: no such file or folder")
         if os.path.isfile(p) and p.lower().endswith(".csv"):
             read_manifest(p, out)
+        elif os.path.isfile(p) and (urls := url_list(p)) is not None:
+            out.web += [{"kind": "url", "url": u, "meta": {}} for u in urls]
         else:
             _add_path(p, {}, out, explicit=True)
     # The same file reached twice (a folder and a manifest row): once, with the manifest's data.

@@ -16,8 +16,10 @@ from validator.batch.budget import time_limit
 from validator.batch.inputs import Item, collect
 from validator.batch.isolate import Isolated, MPChild
 from validator.batch.store import Store
-from validator.batch.worker import Task, test_hooks_from_env
+from validator.batch.web import WebOptions, gather, settle
+from validator.batch.worker import Task, failure_result, test_hooks_from_env
 from validator.config import Config
+from validator.findings import Text
 from validator.rules import rules_version
 
 
@@ -35,6 +37,8 @@ class BatchStats:
     missing: int = 0  # manifest rows whose file is absent
     seconds: float = 0.0
     peak_worker_rss_kb: int | None = None
+    fetched: int = 0  # web requests made in this run
+    from_cache: int = 0  # web documents the store already held
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -85,7 +89,8 @@ class LocalExecutor:
 
 def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, timeout: float = 120.0,
               lang: str = "zh", scheduler: str | None = None, config: Config | None = None,
-              aliases: dict[str, str] | None = None,
+              aliases: dict[str, str] | None = None, sites: list[str] = (), web: WebOptions | None = None,
+              on_web: Callable[[int], None] | None = None,
               on_start: Callable[[BatchStats], None] | None = None,
               on_progress: Callable[[BatchStats, dict | None], None] | None = None) -> BatchStats:
     """Check every document in ``inputs`` into the store at ``store_path``; see docs/batch.md.
@@ -95,7 +100,8 @@ def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, ti
     after every stored or skipped document with the worker's result (None when skipped)."""
     t0 = time.monotonic()
     jobs = jobs or os.cpu_count() or 1
-    coll = collect(inputs)
+    coll = collect(inputs, sites)
+    web = web or WebOptions()
     cfg = config or Config()
     # Findings depend on the rules and on the configuration's selection, severities, thresholds and
     # local deadlines: a store keeps a document's result only while both are the same.
@@ -103,6 +109,8 @@ def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, ti
     stats = BatchStats(total=len(coll.items), missing=len(coll.missing), notes=list(coll.notes))
     args = {"inputs": [str(i) for i in inputs], "jobs": jobs, "timeout": timeout, "lang": lang, "scheduler": scheduler,
             "config": cfg.file, "scoring": cfg.weights(), "naming": cfg.naming(), "aliases": aliases or {}}
+    if coll.web:
+        args.update({"sites": list(sites), "web": web.to_args()})
     dask = None
     if scheduler:
         from validator.batch.dask_runner import DaskExecutor
@@ -110,10 +118,31 @@ def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, ti
         dask = DaskExecutor(scheduler, timeout)  # out of reach: one clear error before anything is stored
     with Store(store_path) as store:
         stats.run_id = run_id = store.begin_run(args, version, len(coll.items), len(coll.missing))
-        store.add_units(coll.roster, run_id)
+        if coll.web and on_web:
+            on_web(len(coll.web))
+        got = gather(store, run_id, coll.web, web)
+        if coll.web:
+            coll.items += got.items
+            stats.notes += got.notes
+            stats.total = len(coll.items) + len(got.failures)
+            stats.fetched, stats.from_cache = got.requests, got.from_cache
+            store.db.execute("UPDATE runs SET n_inputs = ? WHERE id = ?", (stats.total, run_id))
+        store.add_units(coll.roster + got.roster, run_id)
         if on_start:
             on_start(stats)
         known = store.known(version)
+        for fail in got.failures:  # a report the web did not give: that unit's I1, stored like an unreadable file
+            if fail.key in known:
+                store.skip(known[fail.key], fail.url, fail.meta, run_id)
+                stats.skipped += 1
+                stats.done += 1
+                continue
+            task = Task(fail.key, fail.url, lang=lang)
+            result = failure_result(task, Text(fail.error.zh, fail.error.en), "fetch")
+            known[fail.key] = store.write(fail.key, fail.url, fail.meta, result, version, run_id)
+            _count(stats, result, 1)
+            if on_progress:
+                on_progress(stats, result)
         todo: list[Item] = []
         first: dict[str, Item] = {}
         again: dict[str, list[Item]] = {}
@@ -146,6 +175,7 @@ def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, ti
                     on_progress(stats, result)
         finally:
             ex.close()
+        stats.notes += settle(store, run_id, got)
         crossyear.refresh(store, lang, cfg, aliases)
         stats.seconds = time.monotonic() - t0
         store.finish_run(run_id, stats.peak_worker_rss_kb)
@@ -156,6 +186,9 @@ def _task(item: Item, lang: str, hooks: dict, cfg: Config) -> Task:
     task = item.task(lang, hooks)
     task.config = cfg.to_data() if (cfg.layers or cfg.severity or cfg.params or cfg.deadlines) else None
     task.parent = item.meta.get("parent")
+    # The deadline's evidence: a manifest's date as given, else the date the website's column shows.
+    task.published, task.listed = item.meta.get("published"), item.meta.get("listed")
+    task.published_by = "manifest"
     return task
 
 

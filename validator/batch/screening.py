@@ -128,6 +128,7 @@ class Entry:
     problems: list[tuple[str, int]] = field(default_factory=list)  # (rule, findings), errors first
     findings: list[dict] = field(default_factory=list)  # the year in scope only
     reason: str | None = None  # why it was not checked: the gate finding's message
+    url: str | None = None  # where the report is published (a web batch, a manifest's url column)
 
     @property
     def checked(self) -> bool:
@@ -292,6 +293,12 @@ class _Builder:
         self.roster = store.units()
         self.identity: Identity = resolve([u["organ"] for u in self.roster], [(d["organ"], d["year"]) for d in self.docs],
                                           aliases)
+        # Why a unit-year has no report, as a crawl found it (units.note), and the column's URL.
+        self.notes: dict[tuple[str, int | None], tuple[str | None, str | None]] = {}
+        for u in self.roster:
+            if u.get("note") or u.get("url"):
+                note = json.loads(u["note"]) if u.get("note") else {}
+                self.notes[(self.identity.unit(u["organ"]), u["year"])] = (note.get(lang) or note.get("zh"), u.get("url"))
         self.rules_of = defaultdict(set)
         for doc_id, rule in store.db.execute("SELECT DISTINCT doc_id, rule FROM findings"):
             self.rules_of[doc_id].add(rule)
@@ -359,6 +366,7 @@ class _Builder:
                 e.status, e.doc_id, e.n_documents = self.status_of[best["id"]], best["id"], len(ds)
                 e.organ, e.file = best["detected_organ"] or best["organ"], file_label(best["path"])
                 e.template, e.input_format = best["template"], best["input_format"]
+                e.url = best.get("url")
                 fs = self._findings_of(best["id"])
                 _fill(e, fs, self.weights)
                 if not e.checked:
@@ -367,6 +375,8 @@ class _Builder:
                         (f["message"] for f in fs if f["category"] == "input" and f["severity"] == "error"), None)
                 if keep_findings:
                     e.findings = fs
+            else:
+                e.reason, e.url = self.notes.get((unit, year), (None, None))
             out.append(e)
         self._rank_and_name(out)
         return sorted(out, key=_order)

@@ -78,6 +78,24 @@ CREATE TABLE IF NOT EXISTS reviews (
 """
 
 
+# Fetched from the web (validator.batch.evidence): every response with its evidence, the content
+# once by sha256, and the reports found on the columns with the date each column shows.
+WEB_SCHEMA = """
+CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS fetches (
+  id INTEGER PRIMARY KEY, url TEXT NOT NULL, final_url TEXT, status INTEGER, role TEXT NOT NULL, referrer TEXT,
+  fetched_at TEXT NOT NULL, last_modified TEXT, date TEXT, content_type TEXT, sha256 TEXT, size INTEGER,
+  error TEXT, run_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS fetches_url ON fetches (url);
+CREATE TABLE IF NOT EXISTS web_reports (
+  id INTEGER PRIMARY KEY, site TEXT, list_url TEXT, title TEXT, listed TEXT, organ TEXT, year INTEGER,
+  page_url TEXT NOT NULL, url TEXT, sha256 TEXT, choice TEXT, others TEXT, error TEXT, run_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS web_reports_sha ON web_reports (sha256);
+"""
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -106,6 +124,14 @@ class Store:
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'reviews'").fetchone():
             self.db.executescript(REVIEWS_SCHEMA)  # added later: an older store gets it on first open
+        if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'web_reports'").fetchone():
+            self.db.executescript(WEB_SCHEMA)
+        if "note" not in {r[1] for r in self.db.execute("PRAGMA table_info(units)")}:
+            # Why a unit-year has no report (a column without that year's report), and its URL.
+            self.db.execute("ALTER TABLE units ADD COLUMN note TEXT")
+            self.db.execute("ALTER TABLE units ADD COLUMN url TEXT")
+        if "url" not in {r[1] for r in self.db.execute("PRAGMA table_info(documents)")}:
+            self.db.execute("ALTER TABLE documents ADD COLUMN url TEXT")  # where the report is published
 
     def close(self) -> None:
         self.db.close()
@@ -154,11 +180,14 @@ class Store:
                 if not u.get("organ"):
                     continue
                 db.execute(
-                    "INSERT INTO units (organ, year, kind, parent, published, path, run_id) VALUES (?,?,?,?,?,?,?) "
+                    "INSERT INTO units (organ, year, kind, parent, published, path, run_id, note, url) "
+                    "VALUES (?,?,?,?,?,?,?,?,?) "
                     "ON CONFLICT (organ, IFNULL(year, 0)) DO UPDATE SET kind = COALESCE(excluded.kind, kind), "
                     "parent = COALESCE(excluded.parent, parent), published = COALESCE(excluded.published, published), "
-                    "path = excluded.path, run_id = excluded.run_id",
-                    (u["organ"], u.get("year"), u.get("kind"), u.get("parent"), u.get("published"), u.get("path"), run_id))
+                    "path = excluded.path, run_id = excluded.run_id, note = excluded.note, "
+                    "url = COALESCE(excluded.url, url)",
+                    (u["organ"], u.get("year"), u.get("kind"), u.get("parent"), u.get("published"), u.get("path"), run_id,
+                     u.get("note"), u.get("url")))
 
     def skip(self, doc_id: int, display: str, meta: dict, run_id: int) -> None:
         """Already checked: record where it was seen again and apply a manifest's data, in one go."""
@@ -170,7 +199,7 @@ class Store:
 
     @staticmethod
     def _apply_meta(db, doc_id: int, meta: dict) -> None:
-        sets = [k for k in ("organ", "kind", "parent", "year", "published") if meta.get(k) is not None]
+        sets = [k for k in ("organ", "kind", "parent", "year", "published", "url") if meta.get(k) is not None]
         if sets:
             db.execute(f"UPDATE documents SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?",
                        [meta[k] for k in sets] + [doc_id])
@@ -200,6 +229,9 @@ class Store:
                 db.execute("UPDATE runs SET n_skipped = n_skipped + 1 WHERE id = ?", (run_id,))
                 return doc_id
             doc_id = cur.lastrowid
+            url = meta.get("url") or (display if display.lower().startswith(("http://", "https://")) else None)
+            if url:
+                db.execute("UPDATE documents SET url = ? WHERE id = ?", (url, doc_id))
             db.executemany("INSERT OR IGNORE INTO sources (doc_id, path, run_id) VALUES (?,?,?)",
                            [(doc_id, p, run_id) for p in [display, *also_seen]])
             db.executemany(

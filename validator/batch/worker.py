@@ -47,7 +47,9 @@ class Task:
     hooks: dict = field(default_factory=dict)
     config: dict | None = None  # validator.config.Config.to_data(): plain data for any worker
     parent: str | None = None  # the manifest's parent organ (local deadlines)
-    published: str | None = None  # the options of `check` (validator.check.Options), for `nianbao serve`
+    published: str | None = None  # the options of `check` (validator.check.Options): serve, a manifest's date
+    listed: str | None = None  # the date a website's column shows (a crawl)
+    published_by: str = "--published"  # "manifest" when `published` is a batch manifest's column
     kind: str | None = None
     previous_name: str | None = None  # last year's report, by content: the worker may not see the disk
     previous_data: bytes | None = None
@@ -115,7 +117,8 @@ def failure_result(task: Task, detail: str, kind: str) -> dict:
 
 def _options(task: Task, previous: Path | None = None) -> Options:
     return Options(config=Config.from_data(task.config) if task.config else None, parent=task.parent,
-                   published=task.published, kind=task.kind, previous=previous)
+                   published=task.published, kind=task.kind, previous=previous, listed=task.listed,
+                   published_by=task.published_by)
 
 
 def check_task(task: Task) -> dict:

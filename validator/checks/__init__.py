@@ -41,6 +41,8 @@ class Context:
     year: int | None
     kind: str | None
     published: str | None = None  # from the command line (--published), over what the document says
+    listed: str | None = None  # the date the website's column shows for the report (a crawl)
+    published_by: str = "--published"  # or "manifest": a batch manifest's published column
     parent: str | None = None  # the unit above (a batch manifest's parent column): local deadlines
     type_failures: dict = field(default_factory=dict)  # table id -> stage-1 (pandera) failures
     section_texts: dict = field(default_factory=dict)  # section id -> (its text as one paragraph, start) or None

@@ -1,5 +1,6 @@
 """Publication deadline (Art. 49): 31 January for a department, 31 March for a people's government,
-of the year after the report year (rules D1–D4). The date comes from --published, the web page's
+of the year after the report year (rules D1–D4). The date comes from --published (a manifest's
+published column), the date the website's column lists the report under (a crawl), the web page's
 publication time, the document's own date line, or file metadata — in that order; when none is
 found the user is told, never guessed. A file's own dates change whenever it is re-made or re-saved
 (Ghostscript, pdftocairo, LibreOffice, an archive), so a report is never called late on them: a
@@ -20,7 +21,8 @@ RULES = {"D1": ("published", "source", "kind", "kind_en", "deadline", "rule_sour
 
 
 def check(ctx: Context):
-    fs = deadline_findings(ctx.flat, ctx.doc.meta, ctx.year, ctx.kind, ctx.published, ctx.organ, ctx.parent)
+    fs = deadline_findings(ctx.flat, ctx.doc.meta, ctx.year, ctx.kind, ctx.published, ctx.organ, ctx.parent,
+                           ctx.listed, ctx.published_by)
     if ctx.year is None or any(f.rule in ("D2", "D4") for f in fs):
         yield Outcome("D1", "document", NA)  # no date to judge by
     yield from fs
@@ -58,9 +60,12 @@ def date_line(flat: Flat) -> dt.date | None:
     return None
 
 
-def publication_date(flat: Flat, meta: dict, given: str | None) -> tuple[dt.date | None, str]:
+def publication_date(flat: Flat, meta: dict, given: str | None, listed: str | None = None,
+                     given_by: str = "--published") -> tuple[dt.date | None, str]:
     if given and _date(given):
-        return _date(given), "--published"
+        return _date(given), "清单中的发布日期" if given_by == "manifest" else "--published"
+    if listed and _date(listed):
+        return _date(listed), "网站栏目显示发布日期"
     if _date(meta.get("published")):
         return _date(meta["published"]), "网页发布时间"
     d = date_line(flat)
@@ -78,15 +83,17 @@ def publication_date(flat: Flat, meta: dict, given: str | None) -> tuple[dt.date
     return None, ""
 
 
-_SOURCE_EN = {"--published": "--published", "网页发布时间": "web page date", "落款日期": "date line",
+_SOURCE_EN = {"--published": "--published", "网站栏目显示发布日期": "date shown by the website's column",
+              "清单中的发布日期": "the manifest's published date", "网页发布时间": "web page date", "落款日期": "date line",
               "文件元数据": "file metadata"}
 
 
 def deadline_findings(flat: Flat, meta: dict, year: int | None, kind: str | None, given: str | None,
-                      organ: str | None = None, parent: str | None = None) -> list[Finding]:
+                      organ: str | None = None, parent: str | None = None, listed: str | None = None,
+                      given_by: str = "--published") -> list[Finding]:
     if year is None:
         return []
-    published, source = publication_date(flat, meta, given)
+    published, source = publication_date(flat, meta, given, listed, given_by)
     if published is None:
         return [make("D2", {})]
     src = Text(source, _SOURCE_EN.get(source, source))

@@ -60,6 +60,14 @@ def _progress(quiet: bool, lang: str):
 
 
 def _summary_line(stats, store: str, lang: str) -> str:
+    web = ""
+    if stats.fetched or stats.from_cache:
+        web = (f"; web: {stats.fetched} requests, {stats.from_cache} documents from the store" if lang == "en" else
+               f"；网络请求 {stats.fetched} 次，{stats.from_cache} 份取自存储")
+    return _counts_line(stats, store, lang).replace(" -> ", web + " -> ", 1).replace(" → ", web + " → ", 1)
+
+
+def _counts_line(stats, store: str, lang: str) -> str:
     if lang == "en":
         return (f"nianbao batch: {stats.total} documents, {stats.checked} checked, {stats.skipped} already in the store; "
                 f"{stats.errors} with errors, {stats.unreadable} unreadable ({stats.timeouts} timed out, "
@@ -72,7 +80,8 @@ def _summary_line(stats, store: str, lang: str) -> str:
 
 @app.command()
 def batch(
-    inputs: list[Path] = typer.Argument(..., help="文件、文件夹、zip 或 CSV 清单 / files, folders, zips, CSV manifests"),
+    inputs: list[Path] | None = typer.Argument(None, help="文件、文件夹、zip、CSV 清单、报告网址或网址列表 / files, folders, zips, "
+                                                           "CSV manifests, report URLs, URL lists"),
     store: Path = typer.Option(Path("nianbao.sqlite"), "--store", help=STORE_HELP),
     jobs: int = typer.Option(0, "--jobs", "-j", help="并行进程数（默认：全部核心）/ worker processes (default: all cores)"),
     timeout: float = typer.Option(120.0, "--timeout", help="每个文件的时限（秒）/ per-file time limit, seconds"),
@@ -87,25 +96,50 @@ def batch(
     isolated: bool = o.isolated_option(),
     baseline: Path | None = typer.Option(None, "--baseline", help="把基线文件中已接受的问题导入存储 / import a baseline of accepted findings into the store"),
     aliases: Path | None = typer.Option(None, "--aliases", help=ALIASES_HELP),
+    site: list[str] | None = typer.Option(None, "--site", help="网站的年度报告栏目网址（可重复）/ a site's annual-report column URL (repeatable)"),
+    years: list[int] | None = typer.Option(None, "--year", help="栏目中应有的报告年度（可重复；默认：栏目最早到最近的每一年）"
+                                                              " / the years a column must have (repeatable)"),
+    delay: float = typer.Option(1.0, "--delay", help="对同一网站两次请求的间隔（秒）/ seconds between two requests to one host"),
+    fetch_timeout: float = typer.Option(30.0, "--fetch-timeout", help="每次请求的时限（秒）/ per-response time limit"),
+    max_pages: int = typer.Option(30, "--max-pages", help="每个栏目最多读取的列表页 / list pages per column"),
+    max_requests: int = typer.Option(2000, "--max-requests", help="本次运行最多的网络请求数 / network requests per run"),
+    offline: bool = typer.Option(False, "--offline", help="不联网，只用存储中已抓取的内容 / use only what the store has fetched"),
+    refetch: bool = typer.Option(False, "--refetch", help="重新抓取存储中已有的报告 / fetch reports the store already holds again"),
 ):
     """批量检查并写入存储；可中断、可续跑 / check many reports into a store (resumable)."""
     from validator.batch.dask_runner import SchedulerError
     from validator.batch.inputs import InputError
     from validator.batch.runner import run_batch
+    from validator.batch.web import WebOptions
+    from validator.cli.check import _url
     from validator.extras import MissingExtra
 
+    given = [_url(i) or str(i) for i in inputs or []]
+    if not given and not site:
+        typer.echo("nianbao batch: give files, folders, manifests, URLs or --site" if lang == Lang.en else
+                   "nianbao batch：请给出文件、文件夹、清单、网址或 --site 栏目网址", err=True)
+        raise typer.Exit(2)
+    web = WebOptions(delay=delay, timeout=fetch_timeout, max_pages=max_pages, max_requests=max_requests, offline=offline,
+                     refetch=refetch, years=list(years) if years else None)
+
     # One configuration for the whole batch (one audit, one scoring): found from the first input.
-    cfg = o.resolve_or_exit(inputs[0], lang.value, config_file=config_file, isolated=isolated, select=select,
+    cfg = o.resolve_or_exit(next((Path(g) for g in given if not _url(g)), None), lang.value, config_file=config_file, isolated=isolated, select=select,
                             ignore=ignore, severity=severity)
     o.echo_notes([cfg], lang.value)
     if baseline is not None:
         _import_baseline(baseline, store, lang.value)
 
+    def on_web(n: int) -> None:
+        if not quiet:
+            typer.echo(f"nianbao batch: fetching {n} URLs and columns (politely: one request at a time per site)…"
+                       if lang == Lang.en else f"nianbao batch：正在抓取 {n} 个网址和栏目（每个网站一次一个请求）…", err=True)
+
     on_start, on_progress, stop = _progress(quiet, lang.value)
     try:
-        stats = run_batch([str(i) for i in inputs], str(store), jobs=jobs or os.cpu_count(), timeout=timeout,
+        stats = run_batch(given, str(store), jobs=jobs or os.cpu_count(), timeout=timeout,
                           lang=lang.value, scheduler=scheduler, on_start=on_start, on_progress=on_progress,
-                          config=cfg, aliases=_aliases(aliases, lang.value))
+                          config=cfg, aliases=_aliases(aliases, lang.value), sites=list(site or []), web=web,
+                          on_web=on_web)
     except (InputError, SchedulerError, MissingExtra) as e:
         typer.echo(("nianbao batch: " if lang == Lang.en else "nianbao batch：") + e.text(lang.value), err=True)
         raise typer.Exit(2) from e

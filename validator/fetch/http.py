@@ -23,9 +23,12 @@ _PREFER = {".pdf": 0, ".docx": 1, ".doc": 2, ".wps": 3, ".xlsx": 4, ".xls": 5}
 
 
 class FetchError(Exception):
-    def __init__(self, zh: str, en: str):
+    def __init__(self, zh: str, en: str, status: int | None = None):
         super().__init__(en)
-        self.zh, self.en = zh, en
+        self.zh, self.en, self.status = zh, en, status
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
 
 
 @dataclass
@@ -65,18 +68,18 @@ def _check_scheme(url: str) -> None:
         raise FetchError(f"只能读取 http 或 https 地址：{url}", f"only http and https addresses can be read: {url}")
 
 
-def fetch(url: str, timeout: float = 30.0, max_bytes: int = 50 << 20, client=None) -> Fetched:
+def fetch(url: str, timeout: float = 30.0, max_bytes: int = 50 << 20, http=None) -> Fetched:
     import httpx
 
     _check_scheme(url)
-    own = client is None
-    client = client or httpx.Client(follow_redirects=True, max_redirects=10, timeout=timeout,
-                                    headers={"User-Agent": USER_AGENT})
+    own = http is None
+    http = http or client(timeout)
     try:
-        with client.stream("GET", url) as r:
+        with http.stream("GET", url) as r:
             _check_scheme(str(r.url))
             if r.status_code >= 400:
-                raise FetchError(f"网站返回 HTTP {r.status_code}：{url}", f"the site answered HTTP {r.status_code}: {url}")
+                raise FetchError(f"网站返回 HTTP {r.status_code}：{url}", f"the site answered HTTP {r.status_code}: {url}",
+                                 r.status_code)
             buf = bytearray()
             for chunk in r.iter_bytes():
                 buf += chunk
@@ -95,7 +98,7 @@ def fetch(url: str, timeout: float = 30.0, max_bytes: int = 50 << 20, client=Non
         raise FetchError(f"无法连接网站（{type(e).__name__}）：{url}", f"cannot reach the site ({type(e).__name__}): {url}") from e
     finally:
         if own:
-            client.close()
+            http.close()
 
 
 def _attachments(page: Fetched, doc) -> list[tuple[str, str]]:
@@ -114,32 +117,61 @@ def _is_report(doc) -> bool:
     return sum(s in text for s in _SECTIONS) >= 2
 
 
-def fetch_report(url: str, timeout: float = 30.0, max_bytes: int = 50 << 20) -> Fetched:
-    """The report behind `url`: the page itself, or the attachment it links to."""
-    import httpx
-    from lxml import html
+_GATE_WORDS = re.compile(r"验证码|请输入.{0,6}密码|用户登录|统一身份认证|请先登录|安全验证|滑动.{0,4}验证|captcha", re.I)
 
-    with httpx.Client(follow_redirects=True, max_redirects=10, timeout=timeout, headers={"User-Agent": USER_AGENT}) as c:
-        page = fetch(url, timeout, max_bytes, c)
-        if "html" not in page.content_type:
-            return page
-        doc = html.document_fromstring(page.content)
-        if _is_report(doc):
-            return page
-        links = list(dict.fromkeys(_attachments(page, doc)))
-        if not links:
-            return page  # the checker says what the page is
-        ranked = sorted(links, key=lambda lt: (not re.search(r"年度报告|年报", lt[1] + unquote(lt[0])),
-                                               _PREFER.get(PurePosixPath(urlsplit(lt[0]).path).suffix.lower(), 9)))
-        target, text = ranked[0]
-        name = unquote(PurePosixPath(urlsplit(target).path).name)
-        if len(links) == 1:
-            choice = (f"页面正文只有一个附件链接，检查了附件「{name}」。", f"The page only links to an attachment; checked '{name}'.")
-        else:
-            why = ("链接文字或文件名含“年度报告”" if re.search(r"年度报告|年报", text + name) else "按文件类型优先 PDF")
-            why_en = ("its link or name says 年度报告" if "年度报告" in why else "PDF preferred by type")
-            choice = (f"页面有 {len(links)} 个附件，检查了「{name}」（{why}）。",
-                      f"The page has {len(links)} attachments; checked '{name}' ({why_en}).")
-        att = fetch(target, timeout, max_bytes, c)
-        att.page, att.choice = page, choice
-        return att
+
+def gate(page: Fetched, doc) -> FetchError | None:
+    """A login or captcha page served instead of the report (often with status 200): what it is, or None."""
+    if _is_report(doc):
+        return None
+    password = any((i.get("type") or "").lower() == "password" for i in doc.iter("input"))
+    text = " ".join(doc.text_content().split())[:5000]
+    if password or (_GATE_WORDS.search(text) and (doc.find(".//form") is not None or len(text) < 400)):
+        return FetchError(f"网站返回的是登录或验证码页面，不是报告：{page.url}",
+                          f"the site answered with a login or captcha page, not the report: {page.url}")
+    return None
+
+
+def resolve_report(get, url: str) -> Fetched:
+    """The report behind `url`: the page itself, or the attachment it links to. `get(url, role,
+    referrer)` fetches (validator.fetch.polite adds politeness and the store's cache)."""
+    from validator.ingest.html import parse_bytes
+
+    page = get(url, "page", None)
+    if "html" not in page.content_type and not page.content[:512].lstrip().lower().startswith((b"<!doctype", b"<html")):
+        return page
+    doc = parse_bytes(page.content)
+    blocked = gate(page, doc)
+    if blocked:
+        raise blocked
+    if _is_report(doc):
+        return page
+    links = list(dict.fromkeys(_attachments(page, doc)))
+    if not links:
+        return page  # the checker says what the page is
+    ranked = sorted(links, key=lambda lt: (not re.search(r"年度报告|年报", lt[1] + unquote(lt[0])),
+                                           _PREFER.get(PurePosixPath(urlsplit(lt[0]).path).suffix.lower(), 9)))
+    target, text = ranked[0]
+    name = unquote(PurePosixPath(urlsplit(target).path).name)
+    if len(links) == 1:
+        choice = (f"页面正文只有一个附件链接，检查了附件「{name}」。", f"The page only links to an attachment; checked '{name}'.")
+    else:
+        why = ("链接文字或文件名含“年度报告”" if re.search(r"年度报告|年报", text + name) else "按文件类型优先 PDF")
+        why_en = ("its link or name says 年度报告" if "年度报告" in why else "PDF preferred by type")
+        choice = (f"页面有 {len(links)} 个附件，检查了「{name}」（{why}）。",
+                  f"The page has {len(links)} attachments; checked '{name}' ({why_en}).")
+    att = get(target, "attachment", page.final_url)
+    att.page, att.choice = page, choice
+    return att
+
+
+def client(timeout: float = 30.0):
+    import httpx
+
+    return httpx.Client(follow_redirects=True, max_redirects=10, timeout=timeout, headers={"User-Agent": USER_AGENT})
+
+
+def fetch_report(url: str, timeout: float = 30.0, max_bytes: int = 50 << 20) -> Fetched:
+    """`nianbao check URL`: the report behind one URL, fetched directly."""
+    with client(timeout) as c:
+        return resolve_report(lambda u, _role, _ref: fetch(u, timeout, max_bytes, c), url)

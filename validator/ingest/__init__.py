@@ -28,7 +28,12 @@ def file_label(path) -> str:
     """A document's name for people: the file's name, never a path (a zip member: its own name)."""
     if not path:
         return ""
-    return re.split(r"[\\/]|::", str(path))[-1]
+    s = str(path)
+    if re.match(r"(?i)https?://", s):  # fetched from the web: the URL's last segment, as people read it
+        from urllib.parse import unquote, urlsplit
+
+        return unquote(urlsplit(s).path.rstrip("/").rsplit("/", 1)[-1]) or urlsplit(s).netloc
+    return re.split(r"[\\/]|::", s)[-1]
 
 
 def sniff_format(path: Path, head: bytes) -> str:

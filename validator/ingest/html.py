@@ -84,6 +84,12 @@ def read_html(path: Path) -> Document:
     return doc
 
 
+def parse_bytes(data: bytes):
+    """A page's element tree from its bytes, decoded as a saved page is (validator.fetch reads list
+    pages with it)."""
+    return _parse(_decode(data)[0])
+
+
 def _decode(data: bytes) -> tuple[str, str]:
     head = data[:32768]
     m = _CHARSET.search(head) or _XML_ENC.search(head)

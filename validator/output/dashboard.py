@@ -65,7 +65,7 @@ def _row(e, lg: str) -> dict:
             "rank": e.rank, "level_rank": e.level_rank, "score": e.score, "band": e.band or "none",
             "band_name": band_name(e.band, lg), "errors": e.n_errors, "warnings": e.warnings,
             "template_name": template_name(e.template, lg) if e.template else "—", "main": _main(e, lg),
-            "file": e.file or "", "reason": e.reason or ""}
+            "file": e.file or "", "reason": e.reason or "", "url": e.url or ""}
 
 
 def _charts(sc, ui: dict, lg: str) -> dict:

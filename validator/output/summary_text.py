@@ -143,8 +143,9 @@ def _unscored(con, sc, t, lg) -> None:
         tab.add_column(t["unit"], ratio=2)
         tab.add_column(t["status"], ratio=2)
         tab.add_column(t["file"], ratio=2)
+        tab.add_column(t["reason"], ratio=4)
         for e in rest:
-            tab.add_row(e.unit, status_name(e.status, lg), e.file or "")
+            tab.add_row(e.unit, status_name(e.status, lg), e.file or "", e.reason or "")
         con.print(tab)
     if sc.others:
         tab = _table(t["others"])

@@ -55,7 +55,7 @@ WORDS = {
     "parent": ("上级单位", "parent"), "level": ("层级", "level"), "status": ("报告情况", "report"),
     "format": ("格式", "format"), "file": ("文件", "file"), "errors": ("错误合计", "errors"),
     "warnings": ("警告合计", "warnings"), "accepted": ("已接受", "accepted"), "score": ("得分", "score"),
-    "band": ("评价", "rating"), "problems": ("主要问题", "main problems"), "total": ("合计", "Total"),
+    "band": ("评价", "rating"), "problems": ("主要问题", "main problems"), "url": ("网址", "URL"), "total": ("合计", "Total"),
     "errors_of": ("错误：{}", "errors: {}"),
     # by year
     "year": ("年度", "year"), "units": ("单位数", "units"), "found": ("发现报告", "reports found"),
@@ -304,6 +304,9 @@ def _summary(wb: Workbook, sc: Screening) -> None:
     cols += [Col(_w("errors_of", lang).format(cat_name(c, lang)), 8, error=True) for c in cats]
     cols += [Col(_w("errors", lang), 7, error=True), Col(_w("warnings", lang), 7), Col(_w("accepted", lang), 7),
              Col(_w("score", lang), 10), Col(_w("band", lang), 9, wrap=True), Col(_w("problems", lang), 34, wrap=True)]
+    web = any(e.url for e in sc.entries)  # a batch from the web: where each report is published
+    if web:
+        cols.append(Col(_w("url", lang), 36, wrap=True))
     rows = []
     for e in sc.entries:
         if e.checked:
@@ -315,7 +318,7 @@ def _summary(wb: Workbook, sc: Screening) -> None:
             rank = level_rank = DASH
         rows.append([rank, level_rank, e.unit, e.parent or DASH, level_name(e.level, lang), status_name(e.status, lang),
                      template_name(e.template, lang) if e.status != "missing" else DASH, e.file or DASH, *nums,
-                     band_name(e.band, lang), _problems(e, lang)])
+                     band_name(e.band, lang), _problems(e, lang), *([e.url or DASH] if web else [])])
     c = sc.counts
     en = L(lang) == "en"
     found = f"found {c['found']}/{c['units']}" if en else f"发现 {c['found']}/{c['units']}"
@@ -324,14 +327,15 @@ def _summary(wb: Workbook, sc: Screening) -> None:
     with_errors = f"{c['with_errors']} units with errors" if en else f"有错误的单位 {c['with_errors']} 个"
     rows.append([None, None, _w("total", lang), None, None, found, None, None,
                  *[c["errors_by_category"][k] for k in cats], c["errors"], c["warnings"], c["accepted"],
-                 c["mean_score"], bands, with_errors])
+                 c["mean_score"], bands, with_errors, *([None] if web else [])])
     n = len(cols)
+    m = n - web  # the score and rating columns are counted from the problems column
     _heading(ws, 1, _scope(sc), n)
     line = _counts_line(sc)
     _heading(ws, 2, line, n, Font(size=11), lines=max(1, math.ceil(_width(line) / (sum(x.width for x in cols) * 0.9))))
     last = _table(ws, 3, cols, rows)
-    ws.cell(last, n - 2).number_format = '"平均 "0.0' if not en else '"mean "0.0'
-    score_col = ws.column_dimensions[get_column_letter(n - 2)]
+    ws.cell(last, m - 2).number_format = '"平均 "0.0' if not en else '"mean "0.0'
+    score_col = ws.column_dimensions[get_column_letter(m - 2)]
     score_col.width = max(score_col.width, 10)  # the mean with its word
     for k, e in enumerate(sc.entries):
         r = 4 + k
@@ -340,7 +344,7 @@ def _summary(wb: Workbook, sc: Screening) -> None:
                 ws.cell(r, i).fill = _UNCHECKED_FILL
             ws.cell(r, 6).font = _RED if e.status == "missing" else _GREY
         if e.band in ("poor", "good"):
-            ws.cell(r, n - 1).font = _RED if e.band == "poor" else _GREEN
+            ws.cell(r, m - 1).font = _RED if e.band == "poor" else _GREEN
         if e.checked and e.warnings:
             ws.cell(r, 10 + len(cats)).font = _AMBER
     for cell in ws[last]:
