@@ -219,6 +219,12 @@ def test_the_command_line(site, tmp_path):
     s = subprocess.run([sys.executable, "-m", "validator", "summary", "--store", str(store), "--year", "2023"], cwd=ROOT,
                        capture_output=True, text=True, timeout=120)
     assert "网站栏目中没有2023年度报告" in s.stdout.replace("\n", "").replace(" ", ""), s.stdout
+    # A report URL as an argument (a Path would fold its "//").
+    one = subprocess.run([sys.executable, "-m", "validator", "batch", site.url + "/qh/ndbg/202404/t20240410_88.html",
+                          "--store", str(tmp_path / "one.sqlite"), "--delay", "0", "-q"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300)
+    assert one.returncode == 0 and "共 1 份" in one.stdout and "网络请求" in one.stdout, one.stdout + one.stderr
+    assert _docs(tmp_path / "one.sqlite")[(GOV, 2023)]["url"] == site.url + "/qh/ndbg/202404/t20240410_88.html"
     none = subprocess.run([sys.executable, "-m", "validator", "batch", "--store", str(store)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert none.returncode == 2 and "--site" in none.stderr

@@ -52,7 +52,9 @@ class Polite:
         if self.offline:
             raise FetchError(f"离线模式：缓存中没有 {url}", f"offline: {url} is not in the cache")
         host = urlsplit(url).netloc.lower()
-        with self._host_locks[host]:
+        with self._lock:  # one lock per host, made once even when two threads ask at the same moment
+            host_lock = self._host_locks[host]
+        with host_lock:
             self._allowed(url)
             got = self._network(url, role, referrer, host)
         return got
