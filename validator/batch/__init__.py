@@ -11,8 +11,16 @@ The Python API the outputs build on:
 The schema and the formulas are documented in docs/batch.md and docs/screening.md.
 """
 
-from validator.batch import screening
-from validator.batch.runner import BatchStats, run_batch
-from validator.batch.store import Store
+import importlib
 
 __all__ = ["BatchStats", "Store", "run_batch", "screening"]
+# Loaded when used: reading a store (summary, report, export) must not import the checker.
+_WHERE = {"BatchStats": "validator.batch.runner", "run_batch": "validator.batch.runner",
+          "Store": "validator.batch.store", "screening": "validator.batch.screening"}
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(name)
+    mod = importlib.import_module(_WHERE[name])
+    return mod if name == "screening" else getattr(mod, name)

@@ -12,9 +12,12 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from validator.batch.worker import Task
 from validator.findings import Text
+
+if TYPE_CHECKING:  # the checker is imported only where a task is made: `summary` reads a store without it
+    from validator.batch.worker import Task
 
 SUFFIXES = {".pdf", ".html", ".htm", ".docx", ".doc", ".txt", ".md"}
 META_KEYS = ("organ", "kind", "parent", "year", "published")
@@ -54,6 +57,8 @@ class Item:
     load: Callable[[], bytes] | None = None  # fetched from the web: the content, from the store
 
     def task(self, lang: str, hooks: dict) -> Task:
+        from validator.batch.worker import Task
+
         if self.load is not None:
             return Task(self.sha256, self.display, data=self.load(), name=self.name, lang=lang, hooks=hooks)
         if self.archive is None:
