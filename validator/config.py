@@ -463,7 +463,10 @@ def read_file(path: Path) -> tuple[dict, str] | None:
 def discover(start: str | Path) -> Path | None:
     """The config file for an input (a file or a directory): the nearest nianbao.toml, or
     pyproject.toml with [tool.nianbao], in it or any parent."""
-    p = Path(start).resolve()
+    try:
+        p = Path(start).resolve()
+    except (OSError, RuntimeError):  # a symlink loop: its own folder, so the reader can say what it is
+        p = Path(start).absolute()
     d = p if p.is_dir() else p.parent
     for folder in (d, *d.parents):
         found = _in_dir(str(folder))

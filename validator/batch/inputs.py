@@ -3,18 +3,20 @@ turned into a flat list of documents, each with its content hash and the manifes
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from validator.findings import Text
+from validator.ingest.file_kind import NotAFile, open_regular, why_not_a_file
 
 if TYPE_CHECKING:  # the checker is imported only where a task is made: `summary` reads a store without it
     from validator.batch.worker import Task
@@ -79,10 +81,14 @@ class Collected:
 
 def _sha256_file(p: str) -> str:
     h = hashlib.sha256()
-    with open(p, "rb") as fh:
+    with open_regular(p) as fh:  # never a FIFO (blocks) or a device (never ends), even if swapped in just now
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _skipped(path: str, reason: Text) -> Text:
+    return Text(f"{path}：{reason.zh}，已跳过", f"{path}: {reason.en}; skipped")
 
 
 def _wanted(name: str) -> bool:
@@ -101,6 +107,21 @@ def _member_name(info: zipfile.ZipInfo) -> str:
         return info.filename
 
 
+def _escapes(name: str) -> bool:
+    r"""A member name that would land outside the folder it is extracted to (``..\..\x.txt``,
+    ``/etc/x``, ``C:\x``): archives made on Windows use either slash."""
+    parts = re.split(r"[\\/]", name)
+    return name.startswith(("/", "\\")) or bool(re.match(r"^[A-Za-z]:", name)) or ".." in parts
+
+
+def _sha256_member(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
+    h = hashlib.sha256()
+    with z.open(info) as fh:  # in pieces: a member can unpack to gigabytes
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def _zip_items(path: str, meta: dict, out: Collected) -> None:
     try:
         z = zipfile.ZipFile(path)
@@ -112,39 +133,174 @@ def _zip_items(path: str, meta: dict, out: Collected) -> None:
             name = _member_name(info)
             if info.is_dir() or name.startswith("__MACOSX/"):
                 continue
+            if _escapes(name):
+                out.notes.append(Text(f"{path}::{name}：成员名指向压缩包以外的位置（含「..」或绝对路径），已跳过",
+                                      f"{path}::{name}: the member's name points outside the archive (.. or an "
+                                      "absolute path); skipped"))
+                continue
             if name.lower().endswith(".zip"):
                 out.notes.append(Text(f"{path}::{name}：压缩包中的压缩包，已跳过", f"{path}::{name}: nested archive skipped"))
                 continue
             if not _wanted(name):
                 continue
-            digest = hashlib.sha256(z.read(info)).hexdigest()
+            try:
+                digest = _sha256_member(z, info)
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error) as e:
+                # A damaged, encrypted or oddly compressed member: that member, not the batch.
+                out.notes.append(Text(f"{path}::{name}：无法解压（{e}），已跳过", f"{path}::{name}: cannot be unpacked ({e}); skipped"))
+                continue
             out.items.append(Item(f"{path}::{name}", os.path.basename(name), digest, archive=path,
                                   member=info.filename, meta=dict(meta)))
 
 
-def _add_path(p: str, meta: dict, out: Collected, explicit: bool) -> None:
+def _add_file(full: str, meta: dict, out: Collected) -> bool:
+    """One file, hashed; False (with a note) when it is not a regular file or cannot be read."""
+    try:
+        out.items.append(Item(full, os.path.basename(full), _sha256_file(full), path=full, meta=dict(meta)))
+        return True
+    except NotAFile as e:
+        out.notes.append(_skipped(full, e.reason))
+    except OSError as e:
+        out.notes.append(_skipped(full, Text(f"无法读取（{e.strerror}）", f"cannot be read ({e.strerror})")))
+    return False
+
+
+def _add_path(p: str, meta: dict, out: Collected, explicit: bool, row: bool = False) -> None:
+    """``row``: a manifest row's file: when it cannot be read, its unit's report is missing."""
     p = os.path.abspath(p)
     if os.path.isdir(p):
-        for root, dirs, files in os.walk(p):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        def unreadable(e: OSError) -> None:
+            out.notes.append(_skipped(e.filename or p, Text(f"文件夹无法读取（{e.strerror}）", f"a folder that cannot be read ({e.strerror})")))
+
+        for root, dirs, files in os.walk(p, onerror=unreadable):
+            for d in [d for d in dirs if os.path.islink(os.path.join(root, d))]:
+                # Not followed: a link to a folder above would walk forever, and the folder it names is
+                # usually given on its own.
+                out.notes.append(_skipped(os.path.join(root, d), Text("是指向文件夹的符号链接（不进入，以免循环）", "a symbolic link to a folder (not followed, as it may loop)")))
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(root, d)))
             for f in sorted(files):
                 full = os.path.join(root, f)
-                if f.lower().endswith(".zip"):
+                if not (f.lower().endswith(".zip") or _wanted(f)):
+                    continue
+                reason = why_not_a_file(full)  # os.walk lists FIFOs, devices and broken links as files
+                if reason is not None:
+                    out.notes.append(_skipped(full, reason))
+                elif f.lower().endswith(".zip"):
                     _zip_items(full, meta, out)
-                elif _wanted(f):
-                    out.items.append(Item(full, f, _sha256_file(full), path=full, meta=dict(meta)))
+                else:
+                    _add_file(full, meta, out)
+        return
+    reason = why_not_a_file(p)
+    if reason is not None:
+        out.notes.append(_skipped(p, reason))
+        if row:
+            out.missing.append({**meta, "path": p})
     elif p.lower().endswith(".zip"):
         _zip_items(p, meta, out)
     elif explicit or _wanted(p):
         # A file named explicitly is checked whatever its extension: the reader sniffs the content.
-        out.items.append(Item(p, os.path.basename(p), _sha256_file(p), path=p, meta=dict(meta)))
+        if not _add_file(p, meta, out) and row:
+            out.missing.append({**meta, "path": p})
 
 
-def _decode(raw: bytes) -> str:
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+         (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"))
+
+
+def _decode(raw: bytes, name: str = "") -> str:
+    """A manifest's (or alias table's) text: UTF-8 with or without BOM, UTF-16 with BOM (Excel's
+    "Unicode text"), else GB18030 (a superset of GBK: what Excel on Chinese Windows writes).
+    Anything else is an InputError naming the line with the first byte that fits none of them."""
+    where = f"{name}：" if name else ""
+    where_en = f"{name}: " if name else ""
+    for bom, enc, label in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(enc)
+            except UnicodeDecodeError as e:
+                line = raw[:e.start].decode(enc, errors="replace").count("\n") + 1
+                raise InputError(f"{where}第 {line} 行有不是 {label} 的字节（文件开头标明是 {label}），文件无法读取",
+                                 f"{where_en}line {line} has bytes that are not {label} (the file starts with a "
+                                 f"{label} byte-order mark); the file cannot be read") from None
+    odd, even = raw[1::2].count(0), raw[0::2].count(0)
+    if max(odd, even) > len(raw) // 4:  # UTF-16 without a BOM: every ASCII character has a zero byte
+        try:
+            return raw.decode("utf-16-le" if odd >= even else "utf-16-be")
+        except UnicodeDecodeError:
+            pass
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("gb18030")  # a superset of GBK: what Excel on Chinese Windows writes
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        utf8_error = e
+    # Text that is UTF-8 up to a bad byte is not GBK that happens to decode: say where it breaks.
+    if sum(1 for ch in raw[:utf8_error.start].decode("utf-8") if ord(ch) > 127) < 2:
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError as e:
+            pos = e.start
+    else:
+        pos = utf8_error.start
+    line = raw[:pos].count(b"\n") + 1
+    raise InputError(f"{where}第 {line} 行有无法识别的字节（{raw[pos:pos + 4].hex(' ')}）：文件既不是 UTF-8、GB18030，"
+                     "也不是带 BOM 的 UTF-16；请在 Excel 中另存为「CSV UTF-8」",
+                     f"{where_en}line {line} has bytes that fit no known encoding ({raw[pos:pos + 4].hex(' ')}): the "
+                     "file is neither UTF-8, GB18030 nor UTF-16 with a BOM; save it from Excel as 'CSV UTF-8'")
+
+
+def _delimiter(text: str) -> str:
+    """Comma, or the tab of Excel's "Unicode text", or a semicolon: whichever the header line uses most."""
+    head = next((ln for ln in text.splitlines() if ln.strip()), "")
+    counts = {d: head.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+class _ManifestRows:
+    """csv.DictReader whose csv errors (a cell over csv's field size limit, 128 KiB) are one
+    InputError naming the line, as for bad bytes."""
+
+    def __init__(self, csv_path: str, text: str):
+        self.csv_path = csv_path
+        self._reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+
+    def _error(self, e: csv.Error) -> InputError:
+        line = self._reader.reader.line_num or 1  # DictReader's own count lags behind on an error
+        if "field larger than field limit" in str(e):
+            limit = csv.field_size_limit()
+            return InputError(f"{self.csv_path}：第 {line} 行有一个单元格超过 {limit // 1024} KiB，不像清单，无法读取",
+                              f"{self.csv_path}: line {line} has a cell over {limit // 1024} KiB; this is not a "
+                              "manifest and cannot be read")
+        return InputError(f"{self.csv_path}：第 {line} 行无法按 CSV 读取（{e}）", f"{self.csv_path}: line {line} is not valid CSV ({e})")
+
+    @property
+    def fieldnames(self):
+        try:
+            return self._reader.fieldnames
+        except csv.Error as e:
+            raise self._error(e) from None
+
+    def __iter__(self):
+        while True:
+            try:
+                row = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                raise self._error(e) from None
+            yield row
+
+
+def table_text(path: str) -> str:
+    """The text of a manifest or an alias table (a CSV written by Excel or by hand); InputError
+    when it is not a regular file, cannot be read, or is in no encoding _decode knows."""
+    try:
+        with open_regular(path) as fh:
+            raw = fh.read()
+    except NotAFile as e:
+        raise InputError(f"{path}：{e.reason.zh}，无法读取", f"{path}: {e.reason.en}; cannot be read") from None
+    except OSError as e:
+        raise InputError(f"{path}：无法读取（{e.strerror}）", f"{path}: cannot be read ({e.strerror})") from None
+    return _decode(raw, path)
 
 
 def _canonical_headers(fieldnames: list[str]) -> dict[str, str]:
@@ -164,8 +320,7 @@ def _year(s: str) -> int | None:
 
 def read_manifest(csv_path: str, out: Collected) -> None:
     base = os.path.dirname(os.path.abspath(csv_path))
-    text = _decode(Path(csv_path).read_bytes())
-    reader = csv.DictReader(io.StringIO(text))
+    reader = _ManifestRows(csv_path, table_text(csv_path))
     names = _canonical_headers(reader.fieldnames or [])
     if not {"file", "url", "site"} & set(names.values()):
         raise InputError(f"{csv_path}：清单需要「文件」（file 或 path）、「网址」（url）或「栏目」（site）一列"
@@ -198,12 +353,12 @@ def read_manifest(csv_path: str, out: Collected) -> None:
             continue
         target = rec["file"] if os.path.isabs(rec["file"]) else os.path.join(base, rec["file"])
         out.roster.append({**meta, "path": os.path.abspath(target)})
-        if not os.path.exists(target):
+        if not os.path.lexists(target):  # a broken link or a loop is there: _add_path says what it is
             out.missing.append({**meta, "path": os.path.abspath(target)})
             who = meta.get("organ") or "?"
             out.notes.append(Text(f"{csv_path}：找不到文件 {rec['file']}（{who}）", f"{csv_path}: {rec['file']} ({who}) not found"))
             continue
-        _add_path(target, meta, out, explicit=True)
+        _add_path(target, meta, out, explicit=True, row=True)
 
 
 def is_url(s: str | None) -> bool:
@@ -215,9 +370,9 @@ def url_list(path: str) -> list[str] | None:
     if not path.lower().endswith((".txt", ".list", ".urls")) or os.path.getsize(path) > 16 << 20:
         return None
     try:
-        lines = [ln.strip() for ln in _decode(Path(path).read_bytes()).splitlines()]
-    except (OSError, UnicodeDecodeError):
-        return None
+        lines = [ln.strip() for ln in table_text(path).splitlines()]
+    except InputError:
+        return None  # not text: a report of its own (the reader says what it is)
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
     return lines if lines and all(is_url(ln) for ln in lines) else None
 
@@ -230,7 +385,7 @@ def collect(inputs: list[str], sites: list[str] = ()) -> Collected:
         if is_url(p):
             out.web.append({"kind": "url", "url": p, "meta": {}})
             continue
-        if not os.path.exists(p):
+        if not os.path.lexists(p):
             raise InputError(f"{p}：文件或文件夹不存在", f"{p}: no such file or folder")
         if os.path.isfile(p) and p.lower().endswith(".csv"):
             read_manifest(p, out)

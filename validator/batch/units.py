@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from validator.batch.inputs import _decode
+from validator.batch.inputs import _delimiter, table_text
 
 # A region name of the higher levels, as it stands in front of a unit's name.
 _UPPER = re.compile(r"^(.{2,9}?(?:省|自治区|特别行政区|市|自治州|州|盟|地区))")
@@ -76,7 +76,8 @@ class Identity:
 
 def read_aliases(path: str | Path) -> dict[str, str]:
     """The office's alias table: a CSV with the columns 名称 (or name, alias) and 单位 (or unit)."""
-    rows = list(csv.reader(io.StringIO(_decode(Path(path).read_bytes()))))
+    text = table_text(str(path))  # decoded as a manifest is: UTF-8, GB18030 or Excel's UTF-16
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     if not rows:
         return {}
     head = [h.strip().lower() for h in rows[0]]

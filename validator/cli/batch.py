@@ -167,11 +167,17 @@ def _aliases(path: Path | None, lang: str) -> dict | None:
     """The office's alias table (validator.batch.units); None: the one the store's latest run recorded."""
     if path is None:
         return None
+    import csv
+
+    from validator.batch.inputs import InputError
     from validator.batch.units import read_aliases
 
     try:
         return read_aliases(path)
-    except (OSError, ValueError, UnicodeDecodeError) as e:
+    except InputError as e:  # bytes of no known encoding: the message names the line
+        typer.echo(f"nianbao: {e.text(lang)}" if lang == "en" else f"nianbao：别名表无法读取：{e.text(lang)}", err=True)
+        raise typer.Exit(2) from e
+    except (OSError, ValueError, csv.Error) as e:
         typer.echo(f"nianbao: {path}: {e}" if lang == "en" else f"nianbao：{path}：别名表无法读取（{e}）", err=True)
         raise typer.Exit(2) from e
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -57,13 +58,20 @@ def sniff_format(path: Path, head: bytes) -> str:
 
 
 def read_document(path: str | Path) -> Document:
+    from validator.ingest.file_kind import NotAFile, open_regular
+
     path = Path(path)
-    if not path.exists():
+    if not os.path.lexists(path):
         raise ReadError(f"文件不存在：{path}", en=f"no such file: {path}")
     if path.is_dir():
         raise ReadError(f"这是一个文件夹，不是文件：{path}", en=f"this is a folder, not a file: {path}")
-    with open(path, "rb") as fh:
-        head = fh.read(4096)
+    try:
+        with open_regular(path) as fh:  # a FIFO or a device would block or never end in the readers
+            head = fh.read(4096)
+    except NotAFile as e:
+        raise ReadError(f"这{e.reason.zh}", en=f"it is {e.reason.en}") from None
+    except OSError as e:
+        raise ReadError(f"文件无法打开（{e.strerror}）", en=f"the file cannot be opened ({e.strerror})") from None
     if not head:
         raise ReadError("文件为空（0 字节）", en="the file is empty (0 bytes)")
     kind = sniff_format(path, head)
