@@ -153,6 +153,7 @@ def test_a_rerun_fetches_list_pages_only_and_offline_fetches_nothing(crawled, si
     before = len(site.paths())
     off = run_batch([], str(store), jobs=2, sites=_columns(site), web=WebOptions(delay=0, timeout=1.5, offline=True))
     assert site.paths()[before:] == [] and off.fetched == 0
+    assert off.checked == 0  # the failures of the last run are said again, not replaced by "not in the cache"
     with Store(str(store)) as st:
         assert {e.unit: e.status for e in screening.build(st, year=2024).entries}[GOV] == "checked"
 

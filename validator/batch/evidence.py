@@ -30,6 +30,16 @@ class Evidence:
         return Fetched(row["url"], row["final_url"], row["status"], bytes(row["data"]), row["content_type"] or "",
                        headers, row["fetched_at"], row["sha256"])
 
+    def last_error(self, url: str) -> FetchError | None:
+        """The error the last fetch of `url` met, when it met one (offline runs say it again)."""
+        with self._lock:
+            row = self.store.db.execute("SELECT status, error FROM fetches WHERE url = ? ORDER BY id DESC LIMIT 1",
+                                        (url,)).fetchone()
+        if row is None or not row["error"]:
+            return None
+        e = json.loads(row["error"])
+        return FetchError(e["zh"], e["en"], row["status"])
+
     def save(self, got: Fetched, role: str, referrer: str | None) -> None:
         with self._lock, self.store.tx() as db:
             db.execute("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (got.sha256, got.content))

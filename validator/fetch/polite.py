@@ -50,12 +50,19 @@ class Polite:
             self.from_cache += 1
             return cached
         if self.offline:
-            raise FetchError(f"离线模式：缓存中没有 {url}", f"offline: {url} is not in the cache")
+            # What the last fetch met, said again: an offline run does not replace the reason with "not cached".
+            last = self.cache.last_error(url) if self.cache is not None else None
+            raise last or FetchError(f"离线模式：缓存中没有 {url}", f"offline: {url} is not in the cache")
         host = urlsplit(url).netloc.lower()
         with self._lock:  # one lock per host, made once even when two threads ask at the same moment
             host_lock = self._host_locks[host]
         with host_lock:
-            self._allowed(url)
+            try:
+                self._allowed(url)
+            except FetchError as e:
+                if self.cache is not None:
+                    self.cache.failed(url, role, referrer, e)  # evidence too: robots.txt said no
+                raise
             got = self._network(url, role, referrer, host)
         return got
 
