@@ -1,7 +1,10 @@
 """`nianbao export`: the store's current documents, cells and findings as flat CSV and Parquet files
 for analysts. Cells and findings repeat the document's organ, year and path so that each file can be
-used on its own. CSV is UTF-8 with a BOM, which Excel needs to show Chinese text. Parquet needs the
-``parquet`` extra (pyarrow); without it the CSV files are written all the same."""
+used on its own. CSV is UTF-8 with a BOM, which Excel needs to show Chinese text; a text field that
+Excel could take for a formula (starting with = + - @, TAB or CR) gets a leading ' (validator.output.
+cellsafe), numbers stay numbers. Parquet, read by programs and never evaluated, carries the values
+unchanged. Parquet needs the ``parquet`` extra (pyarrow); without it the CSV files are written all
+the same."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from pathlib import Path
 
 from validator.batch.store import Store
 from validator.extras import available, need
+from validator.output import cellsafe
 
 # Column types by name, so that the table below does not need pyarrow; _arrow_type maps them.
 _S, _I, _F, _B = "string", "int64", "float64", "bool"
@@ -101,7 +105,7 @@ def export_store(store_path: str, out_dir: str, chunk: int = 50_000, parquet: bo
                 w.writerow([c for c, _ in cols])
                 cur = store.db.execute(query)
                 while rows := cur.fetchmany(chunk):
-                    w.writerows([tuple(r) for r in rows])
+                    w.writerows([cellsafe.row(r) for r in rows])
                     if parquet:
                         data = {c: [_typed(r[i], t) for r in rows] for i, (c, t) in enumerate(cols)}
                         pw.write_table(pa.table(data, schema=schema))

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from validator.batch.inputs import _delimiter, table_text
+from validator.output.cellsafe import row as _safe_row
+from validator.output.cellsafe import unquote
 
 # A region name of the higher levels, as it stands in front of a unit's name.
 _UPPER = re.compile(r"^(.{2,9}?(?:省|自治区|特别行政区|市|自治州|州|盟|地区))")
@@ -89,7 +91,7 @@ def read_aliases(path: str | Path) -> dict[str, str]:
     out = {}
     for r in rows[1:]:
         if len(r) > max(i_name, i_unit) and r[i_name].strip() and r[i_unit].strip():
-            out[clean(r[i_name])] = clean(r[i_unit])
+            out[clean(unquote(r[i_name]))] = clean(unquote(r[i_unit]))
     return out
 
 
@@ -154,10 +156,12 @@ def resolve(roster: list[str], seen: list[tuple[str, int | None]], aliases: dict
 
 
 def alias_csv(rows: list[dict]) -> str:
-    """The identity table as the CSV `read_aliases` takes back: 名称,单位,方式,年度,文件."""
+    """The identity table as the CSV `read_aliases` takes back: 名称,单位,方式,年度,文件. Names a
+    spreadsheet could take for a formula get a leading ' (validator.output.cellsafe), which
+    `read_aliases` removes again."""
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["名称", "单位", "方式", "年度", "文件"])
     for r in rows:
-        w.writerow([r["name"], r["unit"], r["how"], r.get("years", ""), r.get("files", "")])
+        w.writerow(_safe_row([r["name"], r["unit"], r["how"], r.get("years", ""), r.get("files", "")]))
     return buf.getvalue()

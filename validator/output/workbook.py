@@ -20,6 +20,7 @@ import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -28,6 +29,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from validator.batch.screening import STATUS_ORDER, Entry, Screening
+from validator.output import cellsafe
 from validator.output.vocab import (
     CATEGORIES,
     L,
@@ -117,10 +119,22 @@ def _width(v) -> int:
 
 
 def _plain(v):
-    """Cell-safe value: numbers and text as they are, anything else as text."""
-    if v is None or isinstance(v, (int, float, str)):
+    """Cell-safe value: numbers as they are, text quoted when a spreadsheet could take it for a
+    formula (validator.output.cellsafe), anything else as text."""
+    if v is None or isinstance(v, (int, float, Decimal)):
         return v
-    return str(v)
+    return cellsafe.cell(str(v))
+
+
+def _put(ws: Worksheet, row: int, col: int, v):
+    """Writes one value: every cell of the workbook is written here. Text is always a text cell:
+    openpyxl would make a formula of any text starting with "=" (and an error cell of "#N/A"),
+    and the workbook holds no formula (see the module's docstring)."""
+    cell = ws.cell(row, col)
+    cell.value = v = _plain(v)
+    if isinstance(v, str):
+        cell.data_type = "s"
+    return cell
 
 
 @dataclass
@@ -154,7 +168,7 @@ def _table(ws: Worksheet, top: int, cols: Sequence[Col], rows: Sequence[Sequence
     sets widths and (heights=True) row heights; returns the last row written."""
     if head_rows == 1:
         for i, c in enumerate(cols, start=1):
-            ws.cell(top, i, c.head)
+            _put(ws, top, i, c.head)
     for j in range(head_rows):
         for i, c in enumerate(cols, start=1):
             cell = ws.cell(top + j, i)
@@ -164,7 +178,7 @@ def _table(ws: Worksheet, top: int, cols: Sequence[Col], rows: Sequence[Sequence
     first = top + head_rows
     for k, r in enumerate(rows):
         for i, (c, v) in enumerate(zip(cols, r, strict=True), start=1):
-            cell = ws.cell(first + k, i, _plain(v))
+            cell = _put(ws, first + k, i, v)
             cell.border = _BORDER
             align = "center" if v == DASH else "left" if c.wrap or isinstance(v, str) else "right"
             cell.alignment = Alignment(wrap_text=c.wrap, vertical="top", horizontal=align)
@@ -225,7 +239,7 @@ def _print(ws: Worksheet, sc: Screening, title: str, title_rows: str, freeze: st
 
 
 def _heading(ws: Worksheet, row: int, text: str, ncols: int, font: Font = _TITLE_FONT, lines: int = 1) -> None:
-    ws.cell(row, 1, text).font = font
+    _put(ws, row, 1, text).font = font
     ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="center")
     if ncols > 1:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
@@ -406,14 +420,14 @@ def _by_year(wb: Workbook, sc: Screening) -> None:
     _heading(ws, top, _w("unit_years_head", lang), ncols, Font(bold=True, size=12))
     head = top + 1
     for i, c in enumerate(ucols[:2], start=1):
-        ws.cell(head, i, c.head)
+        _put(ws, head, i, c.head)
         ws.merge_cells(start_row=head, start_column=i, end_row=head + 1, end_column=i)
     for k, y in enumerate(years):
         col = 3 + 2 * k
-        ws.cell(head, col, _w("year_n", lang).format(y))
+        _put(ws, head, col, _w("year_n", lang).format(y))
         ws.merge_cells(start_row=head, start_column=col, end_row=head, end_column=col + 1)
-        ws.cell(head + 1, col, ucols[col - 1].head)
-        ws.cell(head + 1, col + 1, ucols[col].head)
+        _put(ws, head + 1, col, ucols[col - 1].head)
+        _put(ws, head + 1, col + 1, ucols[col].head)
     ws.row_dimensions[head].height = ws.row_dimensions[head + 1].height = _LINE_PT + 4
     ulast = _table(ws, head, ucols, urows, head_rows=2)
     for r in range(head + 2, ulast + 1):
