@@ -208,9 +208,9 @@ def save(path: str | Path, data: dict) -> None:
     p = Path(path)
     if p.parent and not p.parent.exists():
         p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(p.name + ".tmp")
-    tmp.write_text(dumps(data), encoding="utf-8")
-    tmp.replace(p)
+    from validator.output import atomic
+
+    atomic.write_text(p, dumps(data))
 
 
 def fingerprints(data: dict) -> set[str]:

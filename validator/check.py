@@ -104,8 +104,12 @@ def _check_path(path: str | Path, lang: str, options: Options) -> Report:
         doc = read_document(path)
     except ReadError as e:
         return _unreadable(path, lang, make(e.rule, e.fields))
+    except MemoryError:
+        raise  # the caller knows the limit it set (validator.limits) and says so
     except Exception as e:  # noqa: BLE001 - a broken file must never crash a batch
-        return unreadable_report(path, lang, f"{type(e).__name__}: {e}")
+        from validator.limits import internal_error_message
+
+        return unreadable_report(path, lang, internal_error_message(e))
     rep = check_document(doc, lang, options)
     if options.previous and rep.tables:
         prev = _check_path(options.previous, lang, Options(kind=options.kind))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 
-from validator.batch.budget import time_limit
 from validator.batch.inputs import Item
 from validator.batch.isolate import Isolated, PopenChild
 from validator.batch.worker import Task, failure_result
@@ -34,7 +33,7 @@ def check_on_worker(task: Task, timeout: float) -> dict:
         iso = _local.iso = Isolated(PopenChild)
         with _lock:
             _children.append(iso)
-    return iso.run(task, time_limit(timeout, task.path, task.data))
+    return iso.run(task, timeout)
 
 
 def close_children() -> int:

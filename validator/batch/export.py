@@ -14,7 +14,7 @@ from pathlib import Path
 
 from validator.batch.store import Store
 from validator.extras import available, need
-from validator.output import cellsafe
+from validator.output import atomic, cellsafe
 
 # Column types by name, so that the table below does not need pyarrow; _arrow_type maps them.
 _S, _I, _F, _B = "string", "int64", "float64", "bool"
@@ -99,8 +99,9 @@ def export_store(store_path: str, out_dir: str, chunk: int = 50_000, parquet: bo
                 schema = pa.schema([(c, _arrow_type(pa, t)) for c, t in cols])
             else:
                 pq_path.unlink(missing_ok=True)
-            with open(csv_path, "w", encoding="utf-8-sig", newline="") as fh, \
-                    (pq.ParquetWriter(pq_path, schema) if parquet else nullcontext()) as pw:
+            with atomic.replacing(csv_path) as csv_tmp, (atomic.replacing(pq_path) if parquet else nullcontext()) as pq_tmp, \
+                    open(csv_tmp, "w", encoding="utf-8-sig", newline="") as fh, \
+                    (pq.ParquetWriter(pq_tmp, schema) if parquet else nullcontext()) as pw:
                 w = csv.writer(fh)
                 w.writerow([c for c, _ in cols])
                 cur = store.db.execute(query)

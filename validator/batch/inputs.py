@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from validator.findings import Text
 from validator.ingest.file_kind import NotAFile, open_regular, why_not_a_file
+from validator.limits import MAX_ARCHIVE_MEMBER, mb
 
 if TYPE_CHECKING:  # the checker is imported only where a task is made: `summary` reads a store without it
     from validator.batch.worker import Task
@@ -57,6 +58,7 @@ class Item:
     member: str | None = None
     meta: dict = field(default_factory=dict)
     load: Callable[[], bytes] | None = None  # fetched from the web: the content, from the store
+    refused: Text | None = None  # not handed to a worker at all: why (stored as this input's I1)
 
     def task(self, lang: str, hooks: dict) -> Task:
         from validator.batch.worker import Task
@@ -65,8 +67,10 @@ class Item:
             return Task(self.sha256, self.display, data=self.load(), name=self.name, lang=lang, hooks=hooks)
         if self.archive is None:
             return Task(self.sha256, self.display, path=self.path, name=self.name, lang=lang, hooks=hooks)
-        with zipfile.ZipFile(self.archive) as z:
-            data = z.read(self.member)
+        with zipfile.ZipFile(self.archive) as z, z.open(self.member) as fh:
+            data = fh.read(MAX_ARCHIVE_MEMBER + 1)  # the size in the member's header may lie
+        if len(data) > MAX_ARCHIVE_MEMBER:
+            raise MemberTooLarge(self.display)
         return Task(self.sha256, self.display, data=data, name=self.name, lang=lang, hooks=hooks)
 
 
@@ -77,6 +81,18 @@ class Collected:
     missing: list[dict] = field(default_factory=list)  # manifest rows whose file is not there
     notes: list[Text] = field(default_factory=list)  # said to the user in their language
     web: list[dict] = field(default_factory=list)  # {"kind": "url"|"site", "url", "meta"}: validator.batch.web
+
+
+class MemberTooLarge(Exception):
+    """A member that unpacks to more than its header said, and more than the cap."""
+
+
+def member_too_large(size: int | None) -> Text:
+    got = f"（{mb(size)} MB）" if size else ""
+    got_en = f" ({mb(size)} MB)" if size else ""
+    return Text(f"压缩包中的这个文件解压后过大{got}，超过 {mb(MAX_ARCHIVE_MEMBER)} MB 的上限，不像是一份报告，未解压",
+                f"this file in the archive unpacks to too much{got_en}, over the {mb(MAX_ARCHIVE_MEMBER)} MB limit, "
+                "for a report; not unpacked")
 
 
 def _sha256_file(p: str) -> str:
@@ -142,6 +158,11 @@ def _zip_items(path: str, meta: dict, out: Collected) -> None:
                 out.notes.append(Text(f"{path}::{name}：压缩包中的压缩包，已跳过", f"{path}::{name}: nested archive skipped"))
                 continue
             if not _wanted(name):
+                continue
+            if info.file_size > MAX_ARCHIVE_MEMBER:  # never unpacked, not even to hash it
+                key = hashlib.sha256(f"oversized\0{name}\0{info.file_size}\0{info.CRC}".encode()).hexdigest()
+                out.items.append(Item(f"{path}::{name}", os.path.basename(name), key, archive=path, member=info.filename,
+                                      meta=dict(meta), refused=member_too_large(info.file_size)))
                 continue
             try:
                 digest = _sha256_member(z, info)

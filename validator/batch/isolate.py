@@ -20,13 +20,18 @@ import multiprocessing as mp
 import os
 import pickle
 import select
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from validator.batch import worker
+from validator.batch.budget import EXTEND
 from validator.batch.worker import Task, failure_result
+from validator.findings import Text
+from validator.limits import DEFAULT_MAX_MEMORY_MB, timeout_message
 
 _PRELOAD = ["validator.batch.worker"]
 STARTUP_SECONDS = 300  # a cold start on a loaded cluster node imports pandas, pdfplumber …
@@ -74,12 +79,17 @@ class MPChild:
             self._conn.send(task)
         except (BrokenPipeError, OSError) as e:
             raise ChildDied(self._exit()) from e
-        if not self._conn.poll(timeout):
-            raise ChildTimeout()
-        try:
-            return self._conn.recv()
-        except (EOFError, OSError) as e:
-            raise ChildDied(self._exit()) from e
+        deadline = time.monotonic() + timeout
+        while True:
+            if not self._conn.poll(max(0.0, deadline - time.monotonic())):
+                raise ChildTimeout()
+            try:
+                got = self._conn.recv()
+            except (EOFError, OSError) as e:
+                raise ChildDied(self._exit()) from e
+            if not _extension(got):
+                return got
+            deadline += got[1]
 
     def _exit(self) -> str:
         self._proc.join(5)
@@ -89,7 +99,10 @@ class MPChild:
         if self._proc.is_alive():
             self._proc.kill()
         self._proc.join(5)
-        self._conn.close()
+        try:
+            self._conn.close()
+        except OSError:  # closed under a driving thread still reading it: nothing left to release
+            pass
 
 
 class PopenChild:
@@ -115,7 +128,11 @@ class PopenChild:
             worker.write_frame(self._p.stdin, task)
         except (BrokenPipeError, OSError) as e:
             raise ChildDied(self._exit()) from e
-        return self._frame(deadline)
+        while True:
+            got = self._frame(deadline)
+            if not _extension(got):
+                return got
+            deadline += got[1]
 
     def _frame(self, deadline: float):
         (n,) = worker._HEADER.unpack(self._read(worker._HEADER.size, deadline))
@@ -154,36 +171,51 @@ class PopenChild:
                 pass
 
 
-def _messages(lang: str) -> dict:
-    if lang == "en":
-        return {"timeout": "checking took longer than {t:g} s and was stopped (the file may make the reader hang)",
-                "crash": "the checking process died ({how}) while reading this file"}
-    return {"timeout": "检查超过 {t:g} 秒仍未完成，已终止（文件可能使读取程序卡住）",
-            "crash": "读取此文件时检查进程意外退出（{how}）"}
+def _extension(frame) -> bool:
+    """A worker's ("extend", seconds): the file it reads has earned more time (OCR of a page)."""
+    return isinstance(frame, tuple) and len(frame) == 2 and frame[0] == EXTEND
+
+
+def _crash_message(how: str) -> Text:
+    return Text(f"读取此文件时检查进程意外退出（{how}）", f"the checking process died ({how}) while reading this file")
 
 
 class Isolated:
     """Runs tasks one by one in a child of the given kind; replaces the child after a timeout or
-    a death, so the next task starts clean."""
+    a death, so the next task starts clean.
 
-    def __init__(self, kind: type = MPChild):
+    Each child gets a temporary folder of its own that the client removes when the child is
+    replaced or closed: a child killed mid-file cannot clean up the member it unpacked there."""
+
+    def __init__(self, kind: type = MPChild, max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB):
         self._kind = kind
         self._child = None
+        self._tmp: str | None = None
+        self.max_memory_mb = max_memory_mb
 
     def run(self, task: Task, timeout: float) -> dict:
-        msg = _messages(task.lang)
         try:
             if self._child is None:
+                self._tmp = tempfile.mkdtemp(prefix="nianbao-worker-")
                 self._child = self._kind()
-            return self._child.call(task, timeout)
+            task.tmpdir = self._tmp
+            if task.max_memory_mb is None:  # the batch's --max-memory travels in the task (Dask)
+                task.max_memory_mb = self.max_memory_mb
+            out = self._child.call(task, timeout)
         except ChildTimeout:
             self.close()
-            return failure_result(task, msg["timeout"].format(t=timeout), "timeout")
+            return failure_result(task, timeout_message(timeout), "timeout")
         except ChildDied as e:
             self.close()
-            return failure_result(task, msg["crash"].format(how=str(e)), "crash")
+            return failure_result(task, _crash_message(str(e)), "crash")
+        if out.pop("restart", False):
+            self.close()
+        return out
 
     def close(self) -> None:
         if self._child is not None:
             self._child.kill()
             self._child = None
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None

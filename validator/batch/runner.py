@@ -12,14 +12,14 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from validator.batch import crossyear
-from validator.batch.budget import time_limit
-from validator.batch.inputs import Item, collect
+from validator.batch.inputs import Item, MemberTooLarge, collect, member_too_large
 from validator.batch.isolate import Isolated, MPChild
 from validator.batch.store import Store
 from validator.batch.web import WebOptions, gather, settle
 from validator.batch.worker import Task, failure_result, test_hooks_from_env
 from validator.config import Config
 from validator.findings import Text
+from validator.limits import DEFAULT_MAX_MEMORY_MB
 from validator.rules import rules_version
 
 
@@ -39,6 +39,7 @@ class BatchStats:
     peak_worker_rss_kb: int | None = None
     fetched: int = 0  # web requests made in this run
     from_cache: int = 0  # web documents the store already held
+    retried: int = 0  # documents that timed out or crashed in an earlier run, checked again now
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -62,7 +63,7 @@ class LocalExecutor:
             iso = self._local.iso = Isolated(MPChild)
             with self._lock:
                 self._all.append(iso)
-        return iso.run(task, time_limit(self.timeout, task.path, task.data))
+        return iso.run(task, self.timeout)
 
     def imap_unordered(self, tasks: Iterable[tuple[Item, Task]]) -> Iterator[tuple[Item, dict]]:
         it = iter(tasks)
@@ -84,13 +85,16 @@ class LocalExecutor:
         self._pool.shutdown(wait=False, cancel_futures=True)
         with self._lock:
             for iso in self._all:
-                iso.close()  # kills a child still busy (Ctrl-C): its driving thread then returns
+                try:
+                    iso.close()  # kills a child still busy (Ctrl-C): its driving thread then returns
+                except OSError:  # best effort: the error that ended the batch is the one to tell
+                    pass
 
 
 def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, timeout: float = 120.0,
               lang: str = "zh", scheduler: str | None = None, config: Config | None = None,
               aliases: dict[str, str] | None = None, sites: list[str] = (), web: WebOptions | None = None,
-              on_web: Callable[[int], None] | None = None,
+              on_web: Callable[[int], None] | None = None, max_memory_mb: int = DEFAULT_MAX_MEMORY_MB,
               on_start: Callable[[BatchStats], None] | None = None,
               on_progress: Callable[[BatchStats, dict | None], None] | None = None) -> BatchStats:
     """Check every document in ``inputs`` into the store at ``store_path``; see docs/batch.md.
@@ -107,7 +111,8 @@ def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, ti
     # local deadlines: a store keeps a document's result only while both are the same.
     version = rules_version() + (f"+{cfg.fingerprint()}" if cfg.fingerprint() else "")
     stats = BatchStats(total=len(coll.items), missing=len(coll.missing), notes=list(coll.notes))
-    args = {"inputs": [str(i) for i in inputs], "jobs": jobs, "timeout": timeout, "lang": lang, "scheduler": scheduler,
+    args = {"inputs": [str(i) for i in inputs], "jobs": jobs, "timeout": timeout, "max_memory_mb": max_memory_mb,
+            "lang": lang, "scheduler": scheduler,
             "config": cfg.file, "scoring": cfg.weights(), "naming": cfg.naming(), "aliases": aliases or {}}
     if coll.web:
         args.update({"sites": list(sites), "web": web.to_args()})
@@ -131,6 +136,7 @@ def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, ti
         if on_start:
             on_start(stats)
         known = store.known(version)
+        retry = store.retriable(version)
         for fail in got.failures:  # a report the web did not give: that unit's I1, stored like an unreadable file
             if fail.key in known:
                 store.skip(known[fail.key], fail.url, fail.meta, run_id)
@@ -147,6 +153,9 @@ def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, ti
         first: dict[str, Item] = {}
         again: dict[str, list[Item]] = {}
         for it in coll.items:
+            if it.refused is not None and it.sha256 not in known:
+                known[it.sha256] = _refuse(store, it, it.refused, version, run_id, lang, stats, on_progress)
+                continue
             if it.sha256 in known:
                 store.skip(known[it.sha256], it.display, it.meta, run_id)
                 stats.skipped += 1
@@ -158,19 +167,39 @@ def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, ti
             else:
                 first[it.sha256] = it
                 todo.append(it)
+                stats.retried += it.sha256 in retry
+        if stats.retried:
+            stats.notes.append(Text(f"上次运行中超时或检查进程崩溃的 {stats.retried} 个文件，本次再检查一次（只重试一次）",
+                                    f"{stats.retried} file(s) that timed out or whose worker died in an earlier run "
+                                    "are checked once more (retried once only)"))
         hooks = test_hooks_from_env()
         if dask is not None:
             ex = dask
         else:
             ex = LocalExecutor(min(jobs, max(len(todo), 1)), timeout)
+        def tasks():
+            for it in todo:
+                try:
+                    task = _task(it, lang, hooks, cfg, max_memory_mb)
+                    task.attempt = 2 if it.sha256 in retry else 1
+                except MemberTooLarge:  # its header said less than it unpacks to
+                    _refuse(store, it, member_too_large(None), version, run_id, lang, stats, on_progress)
+                    continue
+                yield it, task
+
         try:
-            for item, result in ex.imap_unordered((it, _task(it, lang, hooks, cfg)) for it in todo):
+            for item, result in ex.imap_unordered(tasks()):
                 dups = again.get(item.sha256, [])
                 meta = dict(item.meta)
                 for d in dups:
                     meta = {**d.meta, **meta}
-                store.write(item.sha256, item.display, meta, result, version, run_id, [d.display for d in dups])
-                _count(stats, result, 1 + len(dups))
+                store.write(item.sha256, item.display, meta, result, version, run_id, [d.display for d in dups],
+                            attempt=2 if item.sha256 in retry else 1)
+                if store.last_new:
+                    _count(stats, result, 1 + len(dups))
+                else:  # another batch on the same store stored this content first: the runs row says skipped
+                    stats.skipped += 1 + len(dups)
+                    stats.done += 1 + len(dups)
                 if on_progress:
                     on_progress(stats, result)
         finally:
@@ -182,8 +211,20 @@ def run_batch(inputs: list[str], store_path: str, *, jobs: int | None = None, ti
     return stats
 
 
-def _task(item: Item, lang: str, hooks: dict, cfg: Config) -> Task:
+def _refuse(store: Store, item: Item, why: Text, version: str, run_id: int, lang: str, stats: BatchStats,
+            on_progress) -> int:
+    """An input no worker is given (an archive member too large to unpack): its I1, stored."""
+    result = failure_result(Task(item.sha256, item.display, lang=lang), why, "unreadable")
+    doc_id = store.write(item.sha256, item.display, item.meta, result, version, run_id)
+    _count(stats, result, 1)
+    if on_progress:
+        on_progress(stats, result)
+    return doc_id
+
+
+def _task(item: Item, lang: str, hooks: dict, cfg: Config, max_memory_mb: int) -> Task:
     task = item.task(lang, hooks)
+    task.max_memory_mb = max_memory_mb
     task.config = cfg.to_data() if (cfg.layers or cfg.severity or cfg.params or cfg.deadlines) else None
     task.parent = item.meta.get("parent")
     # The deadline's evidence: a manifest's date as given, else the date the website's column shows.

@@ -96,6 +96,10 @@ CREATE INDEX IF NOT EXISTS web_reports_sha ON web_reports (sha256);
 """
 
 
+# A first timeout or crash: checked once more by the next run (validator.batch.runner).
+_RETRIABLE = "(attempt < 2 AND (error LIKE 'timeout:%' OR error LIKE 'crash:%'))"
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -130,8 +134,13 @@ class Store:
             # Why a unit-year has no report (a column without that year's report), and its URL.
             self.db.execute("ALTER TABLE units ADD COLUMN note TEXT")
             self.db.execute("ALTER TABLE units ADD COLUMN url TEXT")
-        if "url" not in {r[1] for r in self.db.execute("PRAGMA table_info(documents)")}:
+        doc_cols = {r[1] for r in self.db.execute("PRAGMA table_info(documents)")}
+        if "url" not in doc_cols:
             self.db.execute("ALTER TABLE documents ADD COLUMN url TEXT")  # where the report is published
+        if "attempt" not in doc_cols:
+            # 2: a file that timed out or crashed once and was checked again in a later run.
+            self.db.execute("ALTER TABLE documents ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1")
+        self.last_new = False  # whether the last write() stored a new result (not one another run had stored)
 
     def close(self) -> None:
         self.db.close()
@@ -170,8 +179,26 @@ class Store:
     # ---- documents -----------------------------------------------------------------------------
 
     def known(self, rules_version: str) -> dict[str, int]:
-        rows = self.db.execute("SELECT sha256, id FROM documents WHERE rules_version = ?", (rules_version,))
+        """Content already checked under these rules, to be skipped — except a first timeout or
+        crash (see retriable)."""
+        rows = self.db.execute("SELECT sha256, id FROM documents WHERE rules_version = ? AND NOT " + _RETRIABLE,
+                               (rules_version,))
         return {r[0]: r[1] for r in rows}
+
+    def retriable(self, rules_version: str) -> dict[str, int]:
+        """Content whose check timed out or whose worker died in an earlier run, once only: a
+        loaded machine or a killed worker is not the file's fault, and a second try tells."""
+        rows = self.db.execute("SELECT sha256, id FROM documents WHERE rules_version = ? AND " + _RETRIABLE,
+                               (rules_version,))
+        return {r[0]: r[1] for r in rows}
+
+    def _drop(self, db, doc_id: int) -> list[str]:
+        """A stored result replaced by its second try; returns the places it was seen."""
+        paths = [r[0] for r in db.execute("SELECT path FROM sources WHERE doc_id = ?", (doc_id,))]
+        for table in ("cells", "findings", "reports", "cross_year_checks", "sources"):
+            db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+        db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        return paths
 
     def add_units(self, roster: list[dict], run_id: int) -> None:
         """Manifest rows: the units expected to report, found or not."""
@@ -205,14 +232,22 @@ class Store:
                        [meta[k] for k in sets] + [doc_id])
 
     def write(self, sha256: str, display: str, meta: dict, result: dict, rules_version: str, run_id: int,
-              also_seen: list[str] = ()) -> int:
-        """One checked document with everything that belongs to it, atomically."""
+              also_seen: list[str] = (), attempt: int = 1) -> int:
+        """One checked document with everything that belongs to it, atomically. ``attempt`` 2
+        replaces the first try's timeout or crash (if another run has not done so already)."""
         rep = result["report"]
         findings = rep.get("findings") or []
         n_err = sum(1 for f in findings if f.get("severity") == "error")
         n_warn = sum(1 for f in findings if f.get("severity") == "warning")
         error = result.get("error") or ""
+        self.last_new = False
         with self.tx() as db:
+            seen_before: list[str] = []
+            if attempt > 1:
+                old = db.execute("SELECT id FROM documents WHERE sha256 = ? AND rules_version = ? AND " + _RETRIABLE,
+                                 (sha256, rules_version)).fetchone()
+                if old:
+                    seen_before = self._drop(db, old[0])
             cur = db.execute(
                 "INSERT INTO documents (sha256, rules_version, path, organ, kind, parent, year, published, "
                 "detected_organ, detected_year, template, input_format, tables_found, exit_code, n_errors, n_warnings, "
@@ -229,11 +264,14 @@ class Store:
                 db.execute("UPDATE runs SET n_skipped = n_skipped + 1 WHERE id = ?", (run_id,))
                 return doc_id
             doc_id = cur.lastrowid
+            self.last_new = True
+            if attempt > 1:
+                db.execute("UPDATE documents SET attempt = ? WHERE id = ?", (attempt, doc_id))
             url = meta.get("url") or (display if display.lower().startswith(("http://", "https://")) else None)
             if url:
                 db.execute("UPDATE documents SET url = ? WHERE id = ?", (url, doc_id))
             db.executemany("INSERT OR IGNORE INTO sources (doc_id, path, run_id) VALUES (?,?,?)",
-                           [(doc_id, p, run_id) for p in [display, *also_seen]])
+                           [(doc_id, p, run_id) for p in dict.fromkeys([display, *also_seen, *seen_before])])
             db.executemany(
                 "INSERT OR REPLACE INTO cells (doc_id, table_id, row_id, column_id, value, is_null, status, raw, page, line) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?)",

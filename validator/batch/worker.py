@@ -15,6 +15,7 @@ or a Dask worker started earlier would not see a variable set later.
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 import resource
@@ -26,11 +27,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from validator import limits
 from validator.baseline import annotate
+from validator.batch.budget import EXTEND
 from validator.check import Options, check_path, report_json
 from validator.checks.crossyear import section_locations, section_texts
 from validator.config import Config
-from validator.findings import make
+from validator.findings import Text, make, pick
 from validator.rules import rules_version
 
 TEST_HOOKS = ("NIANBAO_TEST_SLEEP_ON", "NIANBAO_TEST_CRASH_ON", "NIANBAO_TEST_DELAY")
@@ -54,6 +57,9 @@ class Task:
     previous_name: str | None = None  # last year's report, by content: the worker may not see the disk
     previous_data: bytes | None = None
     want_html: bool = False  # also the single-report HTML page (validator.output.single_html)
+    max_memory_mb: int | None = None  # the worker's memory limit while it reads this file (validator.limits)
+    tmpdir: str | None = None  # the folder the client made for this worker: removed by the client after a kill
+    attempt: int = 1  # 2: a file that timed out or crashed in an earlier run, checked once more
 
 
 def test_hooks_from_env() -> dict:
@@ -105,13 +111,17 @@ def both_messages(f) -> dict[str, str]:
     return {"zh": f.text("zh"), "en": f.text("en")}
 
 
-def failure_result(task: Task, detail: str, kind: str) -> dict:
+def failure_result(task: Task, detail, kind: str) -> dict:
     """What the store records when no report could be produced: a timeout, a dead worker, a crash."""
+    if task.attempt > 1 and kind in ("timeout", "crash"):
+        detail = Text(f"{pick(detail, 'zh')}；这是第二次检查（上次运行中也未能完成），不再自动重试",
+                      f"{pick(detail, 'en')}; this was the second try (an earlier run did not finish it either), "
+                      "it is not retried again")
     f = make("I1", {"detail": detail})
     report = {"file": task.display, "input_format": None, "template": "unknown", "organ": None, "year": None,
               "sections": [], "tables": {}, "unreadable_cells": [], "findings": [{**f.to_json(task.lang), "messages": both_messages(f)}],
               "rules_version": rules_version()}
-    return {"report": report, "cells": [], "exit_code": 2, "error": f"{kind}: {detail}", "seconds": None,
+    return {"report": report, "cells": [], "exit_code": 2, "error": f"{kind}: {pick(detail, task.lang)}", "seconds": None,
             "peak_rss_kb": None}
 
 
@@ -121,11 +131,12 @@ def _options(task: Task, previous: Path | None = None) -> Options:
                    published_by=task.published_by)
 
 
-def check_task(task: Task) -> dict:
+def check_task(task: Task, tell=None) -> dict:
+    """``tell(seconds)``: how the worker asks its client for more time (a page read by OCR)."""
     t0 = time.perf_counter()
     _apply_hooks(task)
     try:
-        with tempfile.TemporaryDirectory(prefix="nianbao-") as d:
+        with limits.extending(tell), tempfile.TemporaryDirectory(prefix="nianbao-", dir=task.tmpdir) as d:
             path = task.path
             if task.data is not None:
                 path = Path(d) / (Path(task.name).name or "member")
@@ -135,7 +146,11 @@ def check_task(task: Task) -> dict:
                 (Path(d) / "previous").mkdir()
                 previous = Path(d) / "previous" / (Path(task.previous_name or "").name or "previous")
                 previous.write_bytes(task.previous_data)
-            rep = check_path(path, task.lang, _options(task, previous))
+            # Only the reading is bounded: cleaning up after a file that hit the limit must still work.
+            with limits.memory_cap(task.max_memory_mb) as cap:
+                rep = check_path(path, task.lang, _options(task, previous))
+                if rep.unreadable and cap.exhausted():  # a library's own words for "out of memory"
+                    raise MemoryError
         annotate(rep)  # fingerprints, for the reviews a baseline brings into the store
         report = report_json(rep)
         for fj, f in zip(report["findings"], rep.findings, strict=True):
@@ -152,8 +167,18 @@ def check_task(task: Task) -> dict:
 
             rep.file = task.display
             out["html"] = render_report_html(rep, task.lang)
+    except (MemoryError, OSError) as e:
+        if isinstance(e, OSError) and e.errno != errno.ENOMEM:
+            out = failure_result(task, limits.internal_error_message(e), "crash")
+            return _timed(out, t0)
+        out = failure_result(task, limits.memory_message(task.max_memory_mb or 0), "memory")
+        out["restart"] = True  # what was half-allocated may stay fragmented: the next file gets a fresh worker
     except Exception as e:  # noqa: BLE001 - one bad file is that file's finding, never the batch's end
-        out = failure_result(task, f"{type(e).__name__}: {e}", "crash")
+        out = failure_result(task, limits.internal_error_message(e), "crash")
+    return _timed(out, t0)
+
+
+def _timed(out: dict, t0: float) -> dict:
     out["seconds"] = round(time.perf_counter() - t0, 4)
     out["peak_rss_kb"] = _peak_rss_kb()
     return out
@@ -179,7 +204,7 @@ def serve_conn(conn) -> None:
         except (EOFError, OSError):
             return
         try:
-            conn.send(check_task(task))
+            conn.send(check_task(task, lambda sec: conn.send((EXTEND, sec))))
         except (BrokenPipeError, OSError):
             return
 
@@ -208,7 +233,7 @@ def serve_stdio() -> None:
         (n,) = _HEADER.unpack(head)
         task = pickle.loads(inp.read(n))
         try:
-            write_frame(out, check_task(task))
+            write_frame(out, check_task(task, lambda sec: write_frame(out, (EXTEND, sec))))
         except (BrokenPipeError, OSError):
             return
 

@@ -14,6 +14,7 @@ import typer
 import validator.cli.options as o
 from validator.cli.app import Lang, OutFormat, app
 from validator.findings import pick
+from validator.output import atomic
 
 STORE_HELP = "SQLite 存储文件 / the SQLite store"
 YEAR_HELP = "排名的年度（默认：存储中最近的报告年度）/ the report year ranked (default: the latest in the store)"
@@ -85,6 +86,7 @@ def batch(
     store: Path = typer.Option(Path("nianbao.sqlite"), "--store", help=STORE_HELP),
     jobs: int = typer.Option(0, "--jobs", "-j", help="并行进程数（默认：全部核心）/ worker processes (default: all cores)"),
     timeout: float = typer.Option(120.0, "--timeout", help="每个文件的时限（秒）/ per-file time limit, seconds"),
+    max_memory: int = o.max_memory_option(),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条，只输出一行 / no bar, one summary line"),
     lang: Lang = typer.Option(Lang.zh, "--lang", help="消息语言 zh | en"),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask 调度器地址 / Dask scheduler, tcp://HOST:PORT"),
@@ -139,10 +141,13 @@ def batch(
         stats = run_batch(given, str(store), jobs=jobs or os.cpu_count(), timeout=timeout,
                           lang=lang.value, scheduler=scheduler, on_start=on_start, on_progress=on_progress,
                           config=cfg, aliases=_aliases(aliases, lang.value), sites=list(site or []), web=web,
-                          on_web=on_web)
+                          on_web=on_web, max_memory_mb=max_memory)
     except (InputError, SchedulerError, MissingExtra) as e:
         typer.echo(("nianbao batch: " if lang == Lang.en else "nianbao batch：") + e.text(lang.value), err=True)
         raise typer.Exit(2) from e
+    except atomic.WRITE_ERRORS as e:  # a read-only store, a full disk: what was stored stays stored
+        stop()
+        _cannot_write("batch", store, e, lang.value)
     finally:
         stop()
     for note in stats.notes:
@@ -151,7 +156,7 @@ def batch(
     if out is not None:
         sc = screening_of(store, year=None, level=None, parent=None, lang=lang.value, config_file=None, aliases=None,
                           with_cells=True)
-        for p in write_reports(sc, out, None, None):
+        for p in _written(sc, out, None, None, lang=lang.value):
             typer.echo(str(p))
 
 
@@ -271,12 +276,36 @@ def export(
 
     _no_store("export", store, lang.value)
     parquet = parquet_available()
-    for p in export_store(str(store), str(out), parquet=parquet):
+    try:
+        written = export_store(str(store), str(out), parquet=parquet)
+    except atomic.WRITE_ERRORS as e:
+        _cannot_write("export", getattr(e, "filename", None) or out, e, lang.value)
+    for p in written:
         typer.echo(str(p))
     if not parquet:
         note = MissingExtra("parquet").text(lang.value)
         typer.echo((f"nianbao export: CSV written; {note}" if lang == Lang.en
                     else f"nianbao export：已写出 CSV；{note}"), err=True)
+
+
+def _cannot_write(cmd: str, what, e: BaseException, lang: str):
+    if os.environ.get("NIANBAO_DEBUG"):  # for a bug report: where it happened
+        import traceback
+
+        traceback.print_exception(e)
+    typer.echo(f"nianbao {cmd}: " + atomic.failure(what, e, lang) if lang == "en" else
+               f"nianbao {cmd}：" + atomic.failure(what, e, lang), err=True)
+    # Said once: the half-run generators a library leaves (openpyxl's writers) would complain of
+    # the same full disk again when they are collected on the way out.
+    sys.unraisablehook = lambda _unraisable: None
+    raise typer.Exit(2) from e
+
+
+def _written(sc, out: Path, *args, lang: str) -> list[Path]:
+    try:
+        return write_reports(sc, out, *args)
+    except atomic.WRITE_ERRORS as e:
+        _cannot_write("report", getattr(e, "filename", None) or out, e, lang)
 
 
 def write_reports(sc, out: Path, title: str | None, issuer: str | None, to: str | None = None,
@@ -290,9 +319,12 @@ def write_reports(sc, out: Path, title: str | None, issuer: str | None, to: str 
     en = sc.lang == "en"
     paths = [out / ("results.xlsx" if en else "检查结果.xlsx"), out / "dashboard.html",
              out / ("circular-draft.docx" if en else "通报（草稿）.docx")]
-    paths[0].write_bytes(batch_workbook(sc))
-    paths[1].write_text(batch_dashboard_html(sc), encoding="utf-8")
-    paths[2].write_bytes(draft_circular_docx(sc, title=title, issuer=issuer, salutation=to, date=date))
+    makers = [lambda: batch_workbook(sc), lambda: batch_dashboard_html(sc).encode("utf-8"),
+              lambda: draft_circular_docx(sc, title=title, issuer=issuer, salutation=to, date=date)]
+    for path, make in zip(paths, makers, strict=True):
+        with atomic.rendering(path):  # openpyxl and python-docx write temporary files of their own
+            data = make()
+        atomic.write_bytes(path, data)  # whole or not at all: never a truncated circular under its final name
     return paths
 
 
@@ -313,7 +345,10 @@ def report(
 ):
     """从存储生成 Excel 工作簿、HTML 仪表板和通报草稿（DOCX）/ workbook, dashboard and draft circular."""
     _no_store("report", store, lang.value)
-    sc = screening_of(store, year=year, level=level, parent=parent, lang=lang.value, config_file=config_file,
-                      aliases=aliases, with_cells=True)
-    for p in write_reports(sc, out, title, issuer, to, date):
+    try:
+        sc = screening_of(store, year=year, level=level, parent=parent, lang=lang.value, config_file=config_file,
+                          aliases=aliases, with_cells=True)
+    except atomic.WRITE_ERRORS as e:  # opening a store writes its journal: a full disk stops it there
+        _cannot_write("report", store, e, lang.value)
+    for p in _written(sc, out, title, issuer, to, date, lang=lang.value):
         typer.echo(str(p))

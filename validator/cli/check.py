@@ -15,6 +15,7 @@ import validator.cli.options as o
 from validator.cli.app import Kind, Lang, OutFormat, app
 from validator.cli.baseline import load_baseline
 from validator.config import using
+from validator.output import atomic
 from validator.output.term import wants_color
 
 
@@ -35,6 +36,8 @@ def check(
     config_file: Path | None = o.config_option(),
     isolated: bool = o.isolated_option(),
     baseline: Path | None = typer.Option(None, "--baseline", help="已接受问题的基线文件（见 nianbao baseline）/ baseline of accepted findings"),
+    timeout: float = typer.Option(120.0, "--timeout", min=0, help="每个文件的时限（秒；0 为不限）/ per-file time limit, seconds (0: none)"),
+    max_memory: int = o.max_memory_option(),
 ):
     """检查一份或多份年度报告 / check one or more annual reports."""
     if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
@@ -46,13 +49,13 @@ def check(
         paths = []
         for i, f in enumerate(files):
             if _is_stdin(f):
-                paths.append(_from_stdin(stack))
+                paths.append(_from_stdin(stack, lang.value))
             elif _url(f):
                 paths.append(_from_url(stack, _url(f), fetched, i))
             else:
                 paths.append(f)
         _check(files, paths, format, output, lang, color, previous, published, kind, summary, select, ignore,
-               severity, config_file, isolated, baseline, fetched)
+               severity, config_file, isolated, baseline, fetched, (timeout, max_memory))
 
 
 def _url(f) -> str | None:
@@ -87,12 +90,17 @@ def _is_stdin(f: Path) -> bool:
 _SUFFIX = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc", "html": ".html", "markdown": ".md", "text": ".txt"}
 
 
-def _from_stdin(stack: ExitStack) -> Path:
+def _from_stdin(stack: ExitStack, lang: str = "zh") -> Path:
     """Standard input's bytes as a file in a temporary folder (removed afterwards), named ``stdin``
     with the suffix its content calls for, so that it is read exactly as that file would be."""
     from validator.ingest import sniff_format
+    from validator.limits import MAX_ARCHIVE_MEMBER, mb
 
-    data = sys.stdin.buffer.read()
+    data = sys.stdin.buffer.read(MAX_ARCHIVE_MEMBER + 1)  # a pipe may never end: never more than a report can be
+    if len(data) > MAX_ARCHIVE_MEMBER:
+        typer.echo(f"nianbao check: standard input is over {mb(MAX_ARCHIVE_MEMBER)} MB, too large for a report"
+                   if lang == "en" else f"nianbao check：标准输入超过 {mb(MAX_ARCHIVE_MEMBER)} MB，不像是一份报告", err=True)
+        raise typer.Exit(2)
     folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nianbao-stdin-")))
     path = folder / ("stdin" + _SUFFIX.get(sniff_format(Path("stdin"), data[:4096]), ".txt"))
     path.write_bytes(data)
@@ -100,9 +108,9 @@ def _from_stdin(stack: ExitStack) -> Path:
 
 
 def _check(files, paths, format, output, lang, color, previous, published, kind, summary, select, ignore,
-           severity, config_file, isolated, baseline, fetched=None):
+           severity, config_file, isolated, baseline, fetched=None, bounds=(0, 0)):
     """``files`` as the user named them (``-``: standard input), ``paths`` where they are read from."""
-    from validator.check import Options, check_path, report_json
+    from validator.check import Options, report_json
     from validator.output.text import render_text
 
     accepted = load_baseline(baseline, lang.value) if baseline is not None else None
@@ -120,8 +128,8 @@ def _check(files, paths, format, output, lang, color, previous, published, kind,
             err = fetched[i]
             reports.append(unreadable_report(_url(files[i]), lang.value, Text(err.zh, err.en)))
         else:
-            reports.append(check_path(p, lang.value, Options(published=published, kind=kind.value if kind else None,
-                                                             previous=previous, config=c)))
+            reports.append(_bounded(p, lang.value, Options(published=published, kind=kind.value if kind else None,
+                                                           previous=previous, config=c), *bounds))
     for f, r in zip(files, reports, strict=True):
         if _is_stdin(f):
             r.file = "-"  # the JSON's "file", the text's heading: what the user typed
@@ -143,7 +151,7 @@ def _check(files, paths, format, output, lang, color, previous, published, kind,
                 d["accepted_count"] = bl.accepted_count(r)
         text = json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
         if output:
-            output.write_text(text, encoding="utf-8")
+            atomic.write_text(output, text)
         else:
             sys.stdout.write(text)
     elif format == OutFormat.html:
@@ -160,7 +168,7 @@ def _check(files, paths, format, output, lang, color, previous, published, kind,
             else:
                 name = "stdin" if _is_stdin(f) else f.name
                 dest = (output if output is not None and output.is_dir() else f.parent) / f"{name}.check.html"
-            dest.write_text(page, encoding="utf-8")
+            atomic.write_text(dest, page)
             typer.echo(str(dest), err=True)
     else:
         use_color = wants_color(sys.stdout, color)  # NO_COLOR, FORCE_COLOR, a terminal (validator.output.term)
@@ -171,6 +179,27 @@ def _check(files, paths, format, output, lang, color, previous, published, kind,
         sys.stdout.write("\n\n".join(parts) + "\n")
     codes = [r.exit_code for r in reports]
     raise typer.Exit(2 if 2 in codes else (1 if 1 in codes else 0))
+
+
+def _bounded(path: Path, lang: str, options, timeout: float, max_memory: int):
+    """check_path within the time and memory limits; a file past either, or one that makes the
+    checker fail, is that file's I1 and the next file is checked."""
+    from validator import limits
+    from validator.check import check_path, unreadable_report
+
+    hard = limits.timeout_message(timeout).en if lang == "en" else limits.timeout_message(timeout).zh
+    try:
+        with limits.memory_cap(max_memory) as cap, limits.time_cap(timeout, hard_stop=f"nianbao check: {path}: {hard}"):
+            rep = check_path(path, lang, options)
+        if rep.unreadable and cap.exhausted():  # a library's own words for "out of memory"
+            raise MemoryError
+        return rep
+    except limits.CheckTimeout:
+        return unreadable_report(path, lang, limits.timeout_message(timeout))
+    except MemoryError:
+        return unreadable_report(path, lang, limits.memory_message(max_memory))
+    except Exception as e:  # noqa: BLE001 - the checks themselves failed on this file: say so, go on
+        return unreadable_report(path, lang, limits.internal_error_message(e))
 
 
 @app.command()

@@ -51,3 +51,10 @@ def echo_notes(cfgs, lang: str) -> None:
             if n not in seen:
                 seen.add(n)
                 typer.echo(("nianbao: note: " if lang == "en" else "nianbao：注意：") + n, err=True)
+
+
+def max_memory_option():
+    from validator.limits import DEFAULT_MAX_MEMORY_MB
+
+    return typer.Option(DEFAULT_MAX_MEMORY_MB, "--max-memory", metavar="MB", min=0,
+                        help="读取一个文件最多可用的内存（MB；0 为不限）/ memory one file may take while it is read (MB; 0: no limit)")

@@ -75,6 +75,11 @@ def read_document(path: str | Path) -> Document:
     if not head:
         raise ReadError("文件为空（0 字节）", en="the file is empty (0 bytes)")
     kind = sniff_format(path, head)
+    from validator.limits import too_large
+
+    why = too_large(kind, path.stat().st_size)
+    if why is not None:
+        raise ReadError(why.zh, en=why.en)
     if kind == "pdf":
         from validator.ingest.pdf import read_pdf
 

@@ -25,6 +25,7 @@ from validator.ingest import ReadError
 from validator.ingest.docx_frames import is_layout, read_layout
 from validator.ingest.html import clean_cell
 from validator.ingest.pictures import from_docx
+from validator.limits import MAX_DOCX_PART as _MAX_XML  # one part, unpacked: larger is a zip bomb
 from validator.model.document import Document, Line
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -34,7 +35,6 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 _IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"  # Word 2003-style pictures (w:pict)
 _R_EMBED, _R_ID = f"{{{_REL}}}embed", f"{{{_REL}}}id"
-_MAX_XML = 300 * 1024 * 1024  # uncompressed; anything larger is a zip bomb, not a report
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
                               remove_comments=True, remove_pis=True)
 _NEED_LIBREOFFICE = ("这是旧版 Word/WPS 文件（.doc/.wps），需要安装 LibreOffice 才能读取 .doc/.wps 文件"
@@ -163,8 +163,10 @@ def _xml(zf: zipfile.ZipFile, name: str):
     except KeyError:
         return None
     if info.file_size > _MAX_XML:
-        raise ReadError(f"文件中的 {name} 过大（{info.file_size // 1048576} MB），不像是一份报告",
-                        en=f"{name} inside the file is too large ({info.file_size // 1048576} MB) for a report")
+        raise ReadError(f"文件中的 {name} 解压后过大（{info.file_size // 1048576} MB，上限 {_MAX_XML // 1048576} MB），"
+                        "不像是一份报告（可能是“压缩炸弹”）",
+                        en=f"{name} inside the file unpacks to too much ({info.file_size // 1048576} MB, the limit is "
+                           f"{_MAX_XML // 1048576} MB) for a report (it may be a zip bomb)")
     try:
         return etree.fromstring(zf.read(info), parser=_XML_PARSER)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError) as exc:

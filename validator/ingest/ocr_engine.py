@@ -51,6 +51,9 @@ def available() -> bool:
 def _engine():
     import logging
 
+    from validator.limits import OCR_SECONDS_PER_PAGE, allow_more
+
+    allow_more(OCR_SECONDS_PER_PAGE)  # loading the models takes a second or two: not the file's time
     from rapidocr_onnxruntime import RapidOCR
 
     logging.getLogger("RapidOCR").setLevel(logging.ERROR)
@@ -62,6 +65,9 @@ def detect(img):
     import cv2
     import numpy as np
 
+    from validator.limits import OCR_SECONDS_PER_PAGE, allow_more
+
+    allow_more(OCR_SECONDS_PER_PAGE)  # OCR is slow, not stuck: the time limit grows with each image
     eng = _engine()
     h, w = img.shape[:2]
     r = min(1.0, _DET_SIDE / max(h, w))

@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from validator.ingest import ReadError
+from validator.ingest.pdf_bounds import check_pages
 from validator.ingest.pdf_clipped import Cut, unclip
 from validator.ingest.pdf_columns import Markers, place
 from validator.ingest.pdf_model import TextLine, text_lines
@@ -307,6 +308,7 @@ def _read(pdf, path: Path) -> Document:
     doc.meta["pages"] = n
     if n == 0:
         raise ReadError("PDF 文件没有任何页面", en="the PDF has no pages")
+    check_pages(page.page_obj for page in pdf.pages)  # before anything interprets a content stream
     # Fake bold is the same glyph drawn twice a hair apart: keep one. Font name and size are not
     # compared: the second drawing may come through another font object or a rounding-off size.
     views = [page.dedupe_chars(tolerance=1, extra_attrs=()) for page in pdf.pages]

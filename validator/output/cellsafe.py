@@ -16,16 +16,22 @@ writes and the office edits and passes to ``--aliases``)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 # OWASP: "= + - @ Tab CR" at the start of a cell.
 PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
+_DASHES = re.compile(r"[-+\s]*")
 
 
 def risky(s: str) -> bool:
-    """True when a spreadsheet could take the text `s` for a formula."""
-    return s.startswith(PREFIXES) or s.lstrip(" \u00a0\u3000\n").startswith(PREFIXES)
+    """True when a spreadsheet could take the text `s` for a formula. A bare dash (a table's "-"
+    for none, "--", "- -") is no formula in any program and stays as the report printed it."""
+    t = s.lstrip(" \u00a0\u3000\n")
+    if not (s.startswith(PREFIXES) or t.startswith(PREFIXES)):
+        return False
+    return not _DASHES.fullmatch(t)
 
 
 def cell(v):

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
-from validator.batch.budget import time_limit
 from validator.batch.inputs import SUFFIXES, _member_name
 from validator.batch.isolate import Isolated
 from validator.batch.worker import Task
@@ -105,7 +104,7 @@ class Checker:
                 self._cond.wait()
             iso = self._free.pop()
         try:
-            res = iso.run(self._task(up, opts), time_limit(self.timeout, data=up.data))
+            res = iso.run(self._task(up, opts), self.timeout)
         finally:
             with self._cond:
                 self._free.append(iso)
