@@ -11,6 +11,7 @@ from validator.ingest import ReadError
 from validator.ingest.pdf_bounds import check_pages
 from validator.ingest.pdf_clipped import Cut, unclip
 from validator.ingest.pdf_columns import Markers, place
+from validator.ingest.pdf_dedupe import dedupe_page
 from validator.ingest.pdf_model import TextLine, text_lines
 from validator.ingest.pdf_tables import (
     Piece,
@@ -309,9 +310,8 @@ def _read(pdf, path: Path) -> Document:
     if n == 0:
         raise ReadError("PDF 文件没有任何页面", en="the PDF has no pages")
     check_pages(page.page_obj for page in pdf.pages)  # before anything interprets a content stream
-    # Fake bold is the same glyph drawn twice a hair apart: keep one. Font name and size are not
-    # compared: the second drawing may come through another font object or a rounding-off size.
-    views = [page.dedupe_chars(tolerance=1, extra_attrs=()) for page in pdf.pages]
+    # Fake bold is the same glyph drawn twice a hair apart: keep one (pdf_dedupe).
+    views = [dedupe_page(page, tolerance=1) for page in pdf.pages]
     for page in pdf.pages:
         _seat_chars(page)
     doc.meta["text_chars"] = chars = sum(1 for v in views for c in v.chars if c["text"].strip())
