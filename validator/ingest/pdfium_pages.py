@@ -154,6 +154,7 @@ class _Builder:
         self.c = pdfium_c
         self.descents, self.vertical = facts
         self.fonts: dict[int, tuple[float, str, bool]] = {}
+        self.blanks: list[dict] = []
         self.page = page
         self.page_number = page_number
         self.doctop = doctop
@@ -309,10 +310,12 @@ class _Builder:
 
     def graphics(self) -> dict[str, list[dict]]:
         out: dict[str, list[dict]] = {}
-        self._walk(None, self.ctm, out, 0)
+        self._walk(None, (1, 0, 0, 1, 0, 0), out, 0)
         return out
 
     def _walk(self, form, matrix: tuple, out: dict, depth: int) -> None:
+        """The page's (or a form XObject's) paths, images and blank text; matrix: the form's
+        space in user space."""
         c = self.c
         if form is None:
             count, get = c.FPDFPage_CountObjects(self.page.raw), lambda k: c.FPDFPage_GetObject(self.page.raw, k)
@@ -324,6 +327,9 @@ class _Builder:
             if not obj:
                 continue
             kind = c.FPDFPageObj_GetType(obj)
+            if kind == c.FPDF_PAGEOBJ_TEXT:
+                self._blank_text(obj, matrix)
+                continue
             if kind not in (c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_IMAGE, c.FPDF_PAGEOBJ_FORM):
                 continue
             if not c.FPDFPageObj_GetMatrix(obj, ctypes.byref(fsm)):
@@ -333,9 +339,32 @@ class _Builder:
                 if depth < 15:
                     self._walk(obj, m, out, depth + 1)
             elif kind == c.FPDF_PAGEOBJ_PATH:
-                self._path(obj, m, out)
+                self._path(obj, _mult(m, self.ctm), out)
             else:
-                self._image(obj, m, out)
+                self._image(obj, _mult(m, self.ctm), out)
+
+    def _blank_text(self, obj, matrix: tuple) -> None:
+        """pdfium's text page leaves out a text object whose glyphs have no area: a space drawn on
+        its own, as LibreOffice writes the spaces of HTML text. pdfminer has the char, and a blank
+        char ends a word: put a space where the object starts (its advance is not known to
+        pdfium's API; a quarter of the font size)."""
+        c = self.c
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        if not c.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right),
+                                       ctypes.byref(top)) or right.value - left.value >= 0.01:
+            return
+        fsm, size = c.FS_MATRIX(), ctypes.c_float()
+        if not c.FPDFPageObj_GetMatrix(obj, ctypes.byref(fsm)) or not c.FPDFTextObj_GetFontSize(obj, ctypes.byref(size)):
+            return
+        fs = size.value
+        if not fs:
+            return
+        m = _mult((fsm.a, fsm.b, fsm.c, fsm.d, fsm.e, fsm.f), matrix)
+        descent, fontname, _ = self._font(c.FPDFTextObj_GetFont(obj))
+        adv = 0.25 * fs
+        self.blanks.append(self._char(" ", m, (0.0, descent * fs, adv, descent * fs + fs), adv, fontname,
+                                      self._colour(c.FPDFPageObj_GetFillColor, obj),
+                                      self._colour(c.FPDFPageObj_GetStrokeColor, obj), False))
 
     def _path(self, obj, m: tuple, out: dict) -> None:
         c = self.c
@@ -455,7 +484,7 @@ def build_page(pdfium_c, page, page_number: int, doctop: float, facts: tuple = (
     of the file's bytes."""
     b = _Builder(pdfium_c, page, page_number, doctop, facts)
     objects = b.graphics()
-    chars = b.chars()
+    chars = b.chars() + b.blanks
     if chars:
         objects = {"char": chars, **objects}
     return PdfiumPage(page_number, b.mediabox, b.cropbox, b.rotation, doctop, objects)
