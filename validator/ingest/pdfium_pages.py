@@ -207,8 +207,17 @@ class _Builder:
         objs: dict[int, list] = {}
         for i in range(n):
             u = get_unicode(tp, i)
-            if u == 0 or u in _CONTROL or is_generated(tp, i) == 1:
+            if u in _CONTROL or is_generated(tp, i) == 1:
                 continue
+            text = chr(u)
+            if u < 0x20:
+                # A glyph the font maps to no Unicode: pdfium gives its char code (0: nothing),
+                # pdfminer "(cid:N)". Codes above 0x1f are left as pdfium has them: pdfminer may
+                # have read them through the font's encoding.
+                if u == 0 or c.FPDFText_HasUnicodeMapError(tp, i) == 1:
+                    text = f"(cid:{u})"
+                elif u in (0x9, 0xA, 0xD):
+                    text = chr(u)
             obj = get_obj(tp, i)
             key = _address(obj)
             info = objs.get(key)
@@ -232,7 +241,7 @@ class _Builder:
                     c.FPDFText_GetCharBox(tp, i, left, right, bottom, top)
                     adv = (top.value - bottom.value) / abs(b) if abs(b) > 1e-9 else size
                 box = (0.0, descent * size, adv, descent * size + size)
-            out.append(self._char(chr(u), (a, b, cc, d, ox.value, oy.value), box, adv, fontname, colour,
+            out.append(self._char(text, (a, b, cc, d, ox.value, oy.value), box, adv, fontname, colour,
                                   stroke_colour, vertical))
         return out
 
