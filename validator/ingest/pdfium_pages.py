@@ -147,6 +147,56 @@ def _address(ptr) -> int:
     return ctypes.cast(ptr, ctypes.c_void_p).value or 0
 
 
+class _Fast:
+    """Private prototypes of the per-char pdfium calls: handles as plain integers (no pointer
+    objects made and cast per char), pypdfium2's own prototypes left as they are."""
+
+    def __init__(self, pdfium_c):
+        from pypdfium2_raw.bindings import _libs
+
+        lib = _libs["pdfium"]
+        vp, i, d, f = ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_float)
+        u = ctypes.POINTER(ctypes.c_uint)
+
+        def fn(name, restype, *argtypes):
+            func = lib[name]  # a new function object: its prototype is ours alone
+            func.restype, func.argtypes = restype, list(argtypes)
+            return func
+
+        self.count = fn("FPDFText_CountChars", i, vp)
+        self.unicode = fn("FPDFText_GetUnicode", ctypes.c_uint, vp, i)
+        self.generated = fn("FPDFText_IsGenerated", i, vp, i)
+        self.map_error = fn("FPDFText_HasUnicodeMapError", i, vp, i)
+        self.text_object = fn("FPDFText_GetTextObject", vp, vp, i)
+        self.origin = fn("FPDFText_GetCharOrigin", i, vp, i, d, d)
+        self.loose = fn("FPDFText_GetLooseCharBox", i, vp, i, ctypes.POINTER(pdfium_c.FS_RECTF))
+        self.box = fn("FPDFText_GetCharBox", i, vp, i, d, d, d, d)
+        self.matrix = fn("FPDFText_GetMatrix", i, vp, i, ctypes.POINTER(pdfium_c.FS_MATRIX))
+        self.font_size = fn("FPDFText_GetFontSize", ctypes.c_double, vp, i)
+        self.font = fn("FPDFTextObj_GetFont", vp, vp)
+        self.fill = fn("FPDFPageObj_GetFillColor", i, vp, u, u, u, u)
+        self.stroke = fn("FPDFPageObj_GetStrokeColor", i, vp, u, u, u, u)
+        self.base_name = fn("FPDFFont_GetBaseFontName", ctypes.c_size_t, vp, ctypes.c_char_p, ctypes.c_size_t)
+        self.descent = fn("FPDFFont_GetDescent", i, vp, ctypes.c_float, f)
+        self.rgba = [ctypes.c_uint() for _ in range(4)]
+        self.rgba_refs = [ctypes.byref(x) for x in self.rgba]
+
+    def colour(self, getter, obj: int) -> tuple:
+        if not obj or not getter(obj, *self.rgba_refs):
+            return (0,)
+        r, g, b, _ = self.rgba
+        return (r.value / 255, g.value / 255, b.value / 255)
+
+
+_FAST: list[_Fast] = []
+
+
+def _fast(pdfium_c) -> _Fast:
+    if not _FAST:
+        _FAST.append(_Fast(pdfium_c))
+    return _FAST[0]
+
+
 class _Builder:
     """The objects of one page, in pdfplumber's dict shapes."""
 
@@ -155,6 +205,9 @@ class _Builder:
         self.descents, self.vertical = facts
         self.fonts: dict[int, tuple[float, str, bool]] = {}
         self.blanks: list[dict] = []
+        self.fsm = pdfium_c.FS_MATRIX()
+        self.bounds = [ctypes.c_float() for _ in range(4)]
+        self.bounds_refs = [ctypes.byref(x) for x in self.bounds]
         self.page = page
         self.page_number = page_number
         self.doctop = doctop
@@ -194,37 +247,36 @@ class _Builder:
         finally:
             textpage.close()
 
-    def _chars(self, tp) -> list[dict]:
-        c = self.c
-        n = c.FPDFText_CountChars(tp)
+    def _chars(self, textpage) -> list[dict]:
+        f = _fast(self.c)
+        tp = _address(textpage)
         out: list[dict] = []
         ox, oy = ctypes.c_double(), ctypes.c_double()
-        loose = c.FS_RECTF()
+        loose = self.c.FS_RECTF()
         left, right, bottom, top = (ctypes.c_double() for _ in range(4))
         p_ox, p_oy, p_loose = ctypes.byref(ox), ctypes.byref(oy), ctypes.byref(loose)
-        get_unicode, is_generated = c.FPDFText_GetUnicode, c.FPDFText_IsGenerated
-        get_origin, get_loose, get_obj = c.FPDFText_GetCharOrigin, c.FPDFText_GetLooseCharBox, c.FPDFText_GetTextObject
+        get_unicode, is_generated, get_obj = f.unicode, f.generated, f.text_object
+        get_origin, get_loose = f.origin, f.loose
         objs: dict[int, list] = {}
-        for i in range(n):
+        for i in range(f.count(tp)):
             u = get_unicode(tp, i)
-            if u in _CONTROL or is_generated(tp, i) == 1:
+            if u in _CONTROL:
+                continue
+            # pdfium's own spaces and line breaks (not in the file) are the only generated chars
+            if u in (0x20, 0xA, 0xD) and is_generated(tp, i) == 1:
                 continue
             text = chr(u)
-            if u < 0x20:
+            if u < 0x20 and (u == 0 or f.map_error(tp, i) == 1):
                 # A glyph the font maps to no Unicode: pdfium gives its char code (0: nothing),
                 # pdfminer "(cid:N)". Codes above 0x1f are left as pdfium has them: pdfminer may
                 # have read them through the font's encoding.
-                if u == 0 or c.FPDFText_HasUnicodeMapError(tp, i) == 1:
-                    text = f"(cid:{u})"
-                elif u in (0x9, 0xA, 0xD):
-                    text = chr(u)
-            obj = get_obj(tp, i)
-            key = _address(obj)
-            info = objs.get(key)
+                text = f"(cid:{u})"
+            obj = get_obj(tp, i) or 0
+            info = objs.get(obj)
             get_origin(tp, i, p_ox, p_oy)
             get_loose(tp, i, p_loose)
             if info is None:
-                info = objs[key] = self._text_object(tp, i, obj, loose)
+                info = objs[obj] = self._text_object(f, tp, i, obj, loose)
             elif info[6] is None and info[7] != (ox.value, oy.value):
                 # the second char of the object says which way the text runs
                 info[6] = abs(ox.value - info[7][0]) < 1e-3 <= abs(oy.value - info[7][1])
@@ -238,7 +290,7 @@ class _Builder:
                 if abs(a) > 1e-9:
                     adv = (loose.right - loose.left) / a
                 else:  # text turned by 90°: pdfium's loose box is empty; the glyph box is along y
-                    c.FPDFText_GetCharBox(tp, i, left, right, bottom, top)
+                    f.box(tp, i, left, right, bottom, top)
                     adv = (top.value - bottom.value) / abs(b) if abs(b) > 1e-9 else size
                 box = (0.0, descent * size, adv, descent * size + size)
             out.append(self._char(text, (a, b, cc, d, ox.value, oy.value), box, adv, fontname, colour,
@@ -251,8 +303,13 @@ class _Builder:
         matrix placed at the char's origin, then the page matrix."""
         m = _mult(m, self.ctm)
         x0, y0, x1, y1 = box
-        corners = [_apply(m, x0, y0), _apply(m, x1, y0), _apply(m, x0, y1), _apply(m, x1, y1)]
-        xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+        a, b, c, d, e, f = m
+        if b == 0 and c == 0:  # upright (or mirrored) text: no corners to turn
+            xa, xb, ya, yb = a * x0 + e, a * x1 + e, d * y0 + f, d * y1 + f
+            xs, ys = (xa, xb) if xa <= xb else (xb, xa), (ya, yb) if ya <= yb else (yb, ya)
+        else:
+            corners = [_apply(m, x0, y0), _apply(m, x1, y0), _apply(m, x0, y1), _apply(m, x1, y1)]
+            xs, ys = [p[0] for p in corners], [p[1] for p in corners]
         ch = {"matrix": m, "fontname": fontname, "adv": adv, "upright": m[0] * m[3] > 0 and m[1] * m[2] <= 0,
               "mcid": None, "tag": None, "object_type": "char", "page_number": self.page_number, "text": text,
               "stroking_color": stroke_colour, "non_stroking_color": colour}
@@ -260,13 +317,11 @@ class _Builder:
         ch["size"] = ch["width"] if vertical else ch["height"]
         return ch
 
-    def _text_object(self, tp, i: int, obj, loose) -> list:
-        c = self.c
-        fsm = c.FS_MATRIX()
-        c.FPDFText_GetMatrix(tp, i, ctypes.byref(fsm))
-        size = c.FPDFText_GetFontSize(tp, i)
-        font = c.FPDFTextObj_GetFont(obj) if obj else None
-        descent, fontname, vertical_font = self._font(font)
+    def _text_object(self, f: _Fast, tp: int, i: int, obj: int, loose) -> list:
+        fsm = self.fsm
+        f.matrix(tp, i, ctypes.byref(fsm))
+        size = f.font_size(tp, i)
+        descent, fontname, vertical_font = self._font(f.font(obj) if obj else 0)
         a = fsm.a
         vertical = False
         if vertical_font:
@@ -276,26 +331,24 @@ class _Builder:
                 vertical = abs(w - size) < 1e-3 * size and abs(abs(h) - size) < 1e-3 * size
             else:
                 vertical = None  # decided by the next char's origin
-        return [(a, fsm.b, fsm.c, fsm.d), size, descent, fontname,
-                self._colour(c.FPDFPageObj_GetFillColor, obj), self._colour(c.FPDFPageObj_GetStrokeColor, obj),
+        return [(a, fsm.b, fsm.c, fsm.d), size, descent, fontname, f.colour(f.fill, obj), f.colour(f.stroke, obj),
                 vertical, (loose.left, loose.bottom)]
 
-    def _font(self, font) -> tuple[float, str, bool]:
+    def _font(self, font: int) -> tuple[float, str, bool]:
         """The font's descent (text space units per font size unit) as pdfminer takes it, its name,
         whether the file writes it top to bottom somewhere."""
-        key = _address(font) if font else 0
-        if key in self.fonts:
-            return self.fonts[key]
-        c = self.c
+        if font in self.fonts:
+            return self.fonts[font]
+        f = _fast(self.c)
         name, descent, vertical = b"", 0.0, False
         if font:
-            n = c.FPDFFont_GetBaseFontName(font, None, 0)
+            n = f.base_name(font, None, 0)
             if n > 0:
                 buf = ctypes.create_string_buffer(n)
-                c.FPDFFont_GetBaseFontName(font, buf, n)
+                f.base_name(font, buf, n)
                 name = buf.value
             d = ctypes.c_float()
-            if c.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), ctypes.byref(d)):
+            if f.descent(font, 1000.0, ctypes.byref(d)):
                 descent = -abs(d.value) / 1000
             plain = _plain(name)
             standard = _standard_descent(name.decode("latin-1"))
@@ -304,16 +357,12 @@ class _Builder:
             elif plain in self.descents:
                 descent = self.descents[plain]
             vertical = plain in self.vertical
-        self.fonts[key] = out = (descent, name.decode("utf-8", "replace"), vertical)
+        self.fonts[font] = out = (descent, name.decode("utf-8", "replace"), vertical)
         return out
 
     def _colour(self, getter, obj) -> tuple:
-        if not obj:
-            return (0,)
-        r, g, b, a = (ctypes.c_uint() for _ in range(4))
-        if not getter(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
-            return (0,)
-        return (r.value / 255, g.value / 255, b.value / 255)
+        f = _fast(self.c)
+        return f.colour(f.fill if getter is self.c.FPDFPageObj_GetFillColor else f.stroke, _address(obj))
 
     # --- paths and images ---------------------------------------------------------------------
 
@@ -358,9 +407,8 @@ class _Builder:
         char ends a word: put a space where the object starts (its advance is not known to
         pdfium's API; a quarter of the font size)."""
         c = self.c
-        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-        if not c.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right),
-                                       ctypes.byref(top)) or right.value - left.value >= 0.01:
+        left, bottom, right, top = self.bounds
+        if not c.FPDFPageObj_GetBounds(obj, *self.bounds_refs) or right.value - left.value >= 0.01:
             return
         fsm, size = c.FS_MATRIX(), ctypes.c_float()
         if not c.FPDFPageObj_GetMatrix(obj, ctypes.byref(fsm)) or not c.FPDFTextObj_GetFontSize(obj, ctypes.byref(size)):
@@ -369,7 +417,7 @@ class _Builder:
         if not fs:
             return
         m = _mult((fsm.a, fsm.b, fsm.c, fsm.d, fsm.e, fsm.f), matrix)
-        descent, fontname, _ = self._font(c.FPDFTextObj_GetFont(obj))
+        descent, fontname, _ = self._font(_address(c.FPDFTextObj_GetFont(obj)))
         adv = 0.25 * fs
         self.blanks.append(self._char(" ", m, (0.0, descent * fs, adv, descent * fs + fs), adv, fontname,
                                       self._colour(c.FPDFPageObj_GetFillColor, obj),
