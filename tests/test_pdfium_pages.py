@@ -228,3 +228,61 @@ def test_font_facts_read_descriptors_and_vertical_fonts():
     descents, vertical = font_facts(data)
     assert descents == {"宋体".encode(): -0.141, b"Noto": 0.0, b"Broken": -0.2}
     assert vertical == {"宋体".encode()}
+
+
+# --- end to end: validator.ingest.read_document with NIANBAO_PDF_ENGINE=pdfium ------------------
+
+
+def _read_with(engine: str, path: Path, monkeypatch):
+    from validator.ingest import read_document
+
+    monkeypatch.setenv("NIANBAO_PDF_ENGINE", engine)
+    return read_document(path)
+
+
+@pytest.mark.parametrize("path", _fixtures(), ids=_id)
+def test_read_document_is_the_same_with_pdfium(path, monkeypatch):
+    """The same document lines (cells, page, structured), metadata and notes either way; where the
+    text is soup (KNOWN), the same findings of the whole check."""
+    monkeypatch.setenv("NIANBAO_OCR", "off")
+    if _known(path) in ("glyph soup read two ways", "Type 3 soup"):
+        from validator.check import check_path
+
+        found = {}
+        for engine in ("pdfplumber", "pdfium"):
+            monkeypatch.setenv("NIANBAO_PDF_ENGINE", engine)
+            found[engine] = sorted((f.rule, f.severity) for f in check_path(path).findings)
+        assert found["pdfium"] == found["pdfplumber"]
+        return
+    a, b = _read_with("pdfplumber", path, monkeypatch), _read_with("pdfium", path, monkeypatch)
+    assert [(ln.cells, ln.page, ln.structured) for ln in b.lines] == [(ln.cells, ln.page, ln.structured) for ln in a.lines]
+    assert b.meta == a.meta
+    assert [tuple(p) for p in b.problems] == [tuple(p) for p in a.problems]
+
+
+@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+def test_a_damaged_pdf_is_a_read_error_with_either_engine(tmp_path, monkeypatch, engine):
+    from validator.ingest import ReadError
+
+    path = tmp_path / "damaged.pdf"
+    path.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    with pytest.raises(ReadError) as err:
+        _read_with(engine, path, monkeypatch)
+    assert "PDF" in str(err.value)
+
+
+@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+def test_a_password_protected_pdf_is_said_to_be_encrypted_with_either_engine(tmp_path, monkeypatch, engine):
+    import shutil
+    import subprocess
+
+    from validator.ingest import ReadError
+
+    if not shutil.which("qpdf"):
+        pytest.skip("qpdf is not installed")
+    path = tmp_path / "secret.pdf"
+    subprocess.run(["qpdf", "--encrypt", "user-pw", "owner-pw", "256", "--", str(SAMPLES / "clean_2021.pdf"), str(path)],
+                   check=True, capture_output=True)
+    with pytest.raises(ReadError) as err:
+        _read_with(engine, path, monkeypatch)
+    assert "加密" in err.value.fields["detail"].zh and "encrypted" in err.value.fields["detail"].en
