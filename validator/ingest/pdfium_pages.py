@@ -178,6 +178,8 @@ class _Fast:
         self.stroke = fn("FPDFPageObj_GetStrokeColor", i, vp, u, u, u, u)
         self.base_name = fn("FPDFFont_GetBaseFontName", ctypes.c_size_t, vp, ctypes.c_char_p, ctypes.c_size_t)
         self.descent = fn("FPDFFont_GetDescent", i, vp, ctypes.c_float, f)
+        # the advance of the font's glyph for a Unicode char (pdfium maps it back to a char code)
+        self.glyph_width = fn("FPDFFont_GetGlyphWidth", i, vp, ctypes.c_uint, ctypes.c_float, f)
         self.rgba = [ctypes.c_uint() for _ in range(4)]
         self.rgba_refs = [ctypes.byref(x) for x in self.rgba]
 
@@ -205,6 +207,7 @@ class _Builder:
         self.descents, self.vertical = facts
         self.fonts: dict[int, tuple[float, str, bool]] = {}
         self.blanks: list[dict] = []
+        self.widths: dict[tuple[int, int], float] = {}
         self.fsm = pdfium_c.FS_MATRIX()
         self.bounds = [ctypes.c_float() for _ in range(4)]
         self.bounds_refs = [ctypes.byref(x) for x in self.bounds]
@@ -258,6 +261,9 @@ class _Builder:
         get_unicode, is_generated, get_obj = f.unicode, f.generated, f.text_object
         get_origin, get_loose = f.origin, f.loose
         objs: dict[int, list] = {}
+        widths = self.widths
+        w = ctypes.c_float()
+        p_w, get_width = ctypes.byref(w), f.glyph_width
         for i in range(f.count(tp)):
             u = get_unicode(tp, i)
             if u in _CONTROL:
@@ -287,7 +293,14 @@ class _Builder:
                 box = (0.0, 0.0, size, size)
                 adv = size
             else:
-                if abs(a) > 1e-9:
+                em = widths.get((info[8], u))
+                if em is None:
+                    em = widths[(info[8], u)] = (w.value / 1000 if info[8] and get_width(info[8], u, 1000.0, p_w)
+                                                 and w.value > 0 else 0.0)
+                if em:
+                    adv = em * size
+                elif abs(a) > 1e-9:
+                    # pdfium's loose box: the advance, unless the glyph's ink reaches further
                     adv = (loose.right - loose.left) / a
                 else:  # text turned by 90°: pdfium's loose box is empty; the glyph box is along y
                     f.box(tp, i, left, right, bottom, top)
@@ -321,7 +334,8 @@ class _Builder:
         fsm = self.fsm
         f.matrix(tp, i, ctypes.byref(fsm))
         size = f.font_size(tp, i)
-        descent, fontname, vertical_font = self._font(f.font(obj) if obj else 0)
+        font = f.font(obj) if obj else 0
+        descent, fontname, vertical_font = self._font(font)
         a = fsm.a
         vertical = False
         if vertical_font:
@@ -332,7 +346,7 @@ class _Builder:
             else:
                 vertical = None  # decided by the next char's origin
         return [(a, fsm.b, fsm.c, fsm.d), size, descent, fontname, f.colour(f.fill, obj), f.colour(f.stroke, obj),
-                vertical, (loose.left, loose.bottom)]
+                vertical, (loose.left, loose.bottom), font]
 
     def _font(self, font: int) -> tuple[float, str, bool]:
         """The font's descent (text space units per font size unit) as pdfminer takes it, its name,
