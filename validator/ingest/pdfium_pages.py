@@ -9,16 +9,23 @@ rects, lines, curves, images) come from pypdfium2, with pdfminer's keys and coor
 - user space goes through pdfminer's page matrix (MediaBox offset, /Rotate) to pdfminer's device
   space (`x0/x1`, bottom-up `y0/y1`), then through pdfplumber's flip to top-down `top/bottom`,
   `doctop` (the page's offset in the document plus `top`);
-- a char's box is pdfminer's: from its origin, the advance wide and the font size high, starting at
-  the font's descent (pdfium's own char boxes are the glyph outlines' or ascent-based);
+- a char's box is pdfminer's: from its origin, the advance wide (the font's width for the char,
+  FPDFFont_GetGlyphWidth) and the font size high, starting at the font's descent as the file's
+  font descriptor writes it (font_facts; pdfium puts its own measure in place of a 0) or, for the
+  standard 14 fonts, as pdfminer's AFM tables give it (pdfium's own char boxes are the glyphs'
+  ink, or ascent-based and widened to the ink); a char written top to bottom (a -V CMap) is the
+  font size square;
 - a path is cut into subpaths at each move and classified as pdfminer does: a single segment is a
   line, four segments closed with square corners a rect, anything else a curve.
 
 pdfium differs from pdfminer in ways that are handled here: it inserts spaces and line breaks that
 are not in the file (dropped: `FPDFText_IsGenerated`), marks hyphens and unmapped glyphs with
 control characters (dropped), and drops a char drawn twice at (nearly) the same place, as fake bold
-does (pdfplumber's `dedupe_chars` would drop it too). Colours are RGB(A) in 0..1 whatever the
-colour space (pdfminer gives the colour space's own components); nothing in nianbao reads them.
+does (pdfplumber's `dedupe_chars` would drop it too), and leaves out text objects whose glyphs have
+no area (a lone space: one is put back). A char's `matrix` holds the horizontal scaling (Tz),
+pdfminer's does not; `fontname` is the font's /BaseFont (pdfminer: the descriptor's /FontName).
+Colours are RGB in 0..1 whatever the colour space (pdfminer gives the colour space's own
+components); nothing in nianbao reads them.
 """
 
 from __future__ import annotations
