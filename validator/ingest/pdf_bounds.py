@@ -75,3 +75,19 @@ def check_pages(pdfminer_pages, cap: int = MAX_PDF_CONTENT) -> None:
                                 "（可能是“压缩炸弹”或损坏的文件）",
                                 en=f"page {no}'s content unpacks to more than {mb(cap)} MB (a real report's page is under "
                                    "1 MB): not read (it may be a decompression bomb or a broken file)")
+
+
+def check_file(path, cap: int = MAX_PDF_CONTENT) -> None:
+    """check_pages for a file no pdfminer page exists for yet (the pdfium path): pdfminer parses the
+    cross-reference table and the page tree only, a few milliseconds. A file pdfminer cannot parse
+    is left to the reader, which says what is wrong with it."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    with open(path, "rb") as fh:
+        try:
+            pages = list(PDFPage.create_pages(PDFDocument(PDFParser(fh))))
+        except Exception:  # noqa: BLE001 - damaged or encrypted: the reader's own error follows
+            return
+        check_pages(pages, cap)
