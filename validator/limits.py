@@ -82,10 +82,12 @@ class Cap:
 
 
 @contextmanager
-def memory_cap(max_mb: int | None):
+def memory_cap(max_mb: int | None, whole_process: bool = True):
     """Bound the private writable memory (RLIMIT_DATA: the heap and anonymous mappings, which is
-    what a reader allocates) the process may add, for the body, to what keeps it under ``max_mb``;
-    the previous bound is restored afterwards. Yields the Cap.
+    what a reader allocates) the process may add, for the body, to what keeps it under ``max_mb``
+    (``whole_process``: a batch worker, whose limit is its size) or to ``max_mb`` itself (`check`,
+    which may run inside a larger program: the limit is what reading one file may add); the
+    previous bound is restored afterwards. Yields the Cap.
 
     Not RLIMIT_AS: the OCR engine (onnxruntime) reserves address space it never touches, 1.3 GB
     mapped for 0.6 GB resident, so a bound on mappings would refuse every scan."""
@@ -98,7 +100,7 @@ def memory_cap(max_mb: int | None):
     data = _status("VmData")
     # Pages counted before the bound but not yet touched, and files mapped by libraries loaded
     # now, become resident outside it: a margin keeps the peak under the limit itself.
-    headroom = max(int(max_mb * _MB * (1 - SLACK)) - resident, MIN_HEADROOM_MB * _MB)
+    headroom = max(int(max_mb * _MB * (1 - SLACK)) - (resident if whole_process else 0), MIN_HEADROOM_MB * _MB)
     old = resource.getrlimit(resource.RLIMIT_DATA)
     soft = data + headroom
     if old[1] != resource.RLIM_INFINITY:

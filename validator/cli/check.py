@@ -189,7 +189,7 @@ def _bounded(path: Path, lang: str, options, timeout: float, max_memory: int):
 
     hard = limits.timeout_message(timeout).en if lang == "en" else limits.timeout_message(timeout).zh
     try:
-        with limits.memory_cap(max_memory) as cap, limits.time_cap(timeout, hard_stop=f"nianbao check: {path}: {hard}"):
+        with limits.memory_cap(max_memory, whole_process=False) as cap, limits.time_cap(timeout, hard_stop=f"nianbao check: {path}: {hard}"):
             rep = check_path(path, lang, options)
         if rep.unreadable and cap.exhausted():  # a library's own words for "out of memory"
             raise MemoryError

@@ -57,4 +57,4 @@ def max_memory_option():
     from validator.limits import DEFAULT_MAX_MEMORY_MB
 
     return typer.Option(DEFAULT_MAX_MEMORY_MB, "--max-memory", metavar="MB", min=0,
-                        help="读取一个文件最多可用的内存（MB；0 为不限）/ memory one file may take while it is read (MB; 0: no limit)")
+                        help="内存上限（MB；0 为不限）：batch 为每个工作进程，check 为读取一个文件所增加的内存 / memory limit (MB; 0: none): per worker in batch, what reading one file may add in check")
