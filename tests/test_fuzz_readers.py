@@ -81,7 +81,7 @@ def _mutations(payload):
     # (what, where as a fraction of the document, payload): positions are drawn so that every mutation
     # lands somewhere in any document, whatever its length.
     op = st.sampled_from(["insert", "insert", "insert", "delete_line", "duplicate_line", "replace_line",
-                          "swap_lines", "cut"])
+                          "swap_lines", "cut", "cell", "cell", "glue_row", "space_row"])
     return st.lists(st.tuples(op, st.floats(0, 1, allow_nan=False), payload), min_size=1, max_size=8)
 
 
@@ -103,8 +103,26 @@ def _mutate(text: str, muts) -> str:
             lines[i], lines[i + 1] = lines[i + 1], lines[i]
         elif op == "cut":
             lines = lines[:i] if at > 0.5 else lines[i:]
+        elif op in ("cell", "glue_row", "space_row"):
+            rows = [n for n, ln in enumerate(lines) if _ROW.search(ln)]  # table rows: a label, then numbers
+            if not rows:
+                continue
+            n = rows[int(at * len(rows)) % len(rows)]
+            cells = re.split(r"(\t| +|\|)", lines[n])
+            if op == "cell":  # one cell of the row becomes the payload ("-5", "-", "１２", "无" …)
+                values = [c for c, v in enumerate(cells) if re.fullmatch(r"[-+−]?[\d,.]+", v)]
+                if values:
+                    cells[values[int(at * 997) % len(values)]] = payload
+                lines[n] = "".join(cells)
+            else:  # the separators lost (a crawler's glued digits) or made single spaces
+                glue = "" if op == "glue_row" else " "
+                label, _, rest = lines[n].partition("\t")
+                lines[n] = label + " " + re.sub(r"[\t ]+", glue, rest) if rest else lines[n]
         text = "\n".join(lines)
     return text
+
+
+_ROW = re.compile(r"[\u4e00-\u9fff）)][\t |]+[-+−]?\d")
 
 
 def _samples(*suffixes: str) -> list[Path]:

@@ -306,3 +306,29 @@ def test_a_zip_given_to_check_is_called_an_archive_for_batch(tmp_path, lang):
     broken.write_bytes(b"PK\x03\x04 cut off")
     p = nianbao("check", broken, "--lang", lang)
     assert p.returncode == 2 and ("damaged" if lang == "en" else "已损坏") in p.stdout and "Word" not in p.stdout
+
+
+def _nested_docx(path: Path, depth: int) -> Path:
+    """defect_single_wrong_cell.docx with its body inside `depth` content controls (2 elements each)."""
+    with zipfile.ZipFile(ROOT / "sample_reports" / "defect_single_wrong_cell.docx") as zin, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == "word/document.xml":
+                s = data.decode("utf-8")
+                a = s.index("<w:body>") + len("<w:body>")
+                b = s.index("<w:sectPr", a)
+                s = s[:a] + "<w:sdt><w:sdtContent>" * depth + s[a:b] + "</w:sdtContent></w:sdt>" * depth + s[b:]
+                data = s.encode("utf-8")
+            zout.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_docx_nested_too_deep_says_so_and_one_nested_1400_deep_is_read(tmp_path, lang):
+    got = _json(nianbao("check", _nested_docx(tmp_path / "deep.docx", 1500), "--format", "json", "--lang", lang))
+    assert got["unreadable"] and [f["rule"] for f in got["findings"]] == ["I1"]
+    msg = got["findings"][0]["message"]
+    assert "2048" in msg and ("levels deep" if lang == "en" else "嵌套超过") in msg and "XML_PARSE_HUGE" not in msg
+    got = _json(nianbao("check", _nested_docx(tmp_path / "ok.docx", 700), "--format", "json", "--lang", lang))
+    assert [f["rule"] for f in got["findings"]] == ["RFIX"]
