@@ -166,6 +166,13 @@ def truncated_file(src: Path, tmp: Path) -> Path:
     return out
 
 
+def renamed(src: Path, tmp: Path, name: str = "report.pdf") -> Path:
+    """The file under another name (a web page published as 年报.pdf)."""
+    out = tmp / name
+    out.write_bytes(src.read_bytes())
+    return out
+
+
 def not_a_report(src: Path | None, tmp: Path, total: int = 1298) -> Path:
     """A screening office's circular, not an annual report: a stated total and two tables with
     合计 rows (915 + 383)."""

@@ -9,6 +9,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import hostile_inputs as h
@@ -168,3 +169,166 @@ def test_a_bad_alias_table_is_one_clear_error_in_the_batch(tmp_path):
     bad = h.with_bad_bytes(h.manifest(tmp_path / "aliases.csv", "utf-8", [["名称", "单位"], ["甲", "乙"]]), 2)
     p = nianbao("batch", m, "--store", tmp_path / "s.sqlite", "--quiet", "--aliases", bad)
     assert p.returncode == 2 and "第 2 行" in p.stderr and "Traceback" not in p.stderr
+
+
+# --- hostile documents: what fuzzing and odd publications found in the readers --------------------
+
+def _json(p: subprocess.CompletedProcess) -> dict:
+    assert "Traceback" not in p.stderr, p.stderr
+    got = json.loads(p.stdout)
+    got["unreadable"] = got["input_format"] is None  # what `check` could not read has no input format
+    return got
+
+
+def _variant(tmp_path: Path, name: str, old: str, new: str, base: str = "clean_2021.txt") -> Path:
+    text = (ROOT / "sample_reports" / base).read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    out = tmp_path / name
+    out.write_text(text.replace(old, new), encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("row", ["行政规范性文件 5 -5", "行政规范性文件 5 -", "行政规范性文件 - 5", "行政规范性文件 -5 5",
+                                 "行政规范性文件\t5\t-5", "行政规范性文件 -", "行政规范性文件 65-41"])
+def test_a_table2_row_with_a_lone_or_glued_minus_is_a_finding_not_a_crash(tmp_path, row):
+    # ("行政规范性文件 6 - 41" is no defect: a lone "-" between numbers is a dash cell, "nothing".)
+    path = _variant(tmp_path, "report.txt", "行政规范性文件\t6\t2\t41", row)
+    p = nianbao("check", path, "--format", "json")
+    got = _json(p)
+    assert p.returncode == 1 and not got["unreadable"]
+    rules = {f["rule"] for f in got["findings"]}
+    assert rules & {"T3", "T4", "T6", "V2", "V1"}, rules  # the row is named as broken or negative
+
+
+def test_digit_splitting_never_turns_a_sign_into_a_number():
+    from validator.locate.digitsplit import resolve
+
+    for chunks in (["5", "-5"], ["-5"], ["-55"], ["5", "-"], ["-", "5"], ["−5", "5"], ["5-"], ["-5-5"], ["+"]):
+        for k in range(len(chunks) + 1, 5):
+            values, _ = resolve(chunks, k, lambda c: True)
+            assert len(values) == k and all(v is None or isinstance(v, int | float) for v in values), (chunks, k)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_control_characters_in_a_web_page_are_dropped_and_the_report_checked(tmp_path, lang):
+    src = (ROOT / "sample_reports" / "clean_2021.html").read_text(encoding="utf-8")
+    i = src.index("二、主动公开")
+    # lxml refused "\x01" after a dropped <script> ("All strings must be XML compatible …"); also in a
+    # cell, in the title and before the page.
+    page = ("\x01" + src[:i] + "<script>x</script>\x01\x0b" + src[i:]).replace("<title>", "<title>\x0b\x1f", 1)
+    page = page.replace("行政规范性文件", "行政\x02规范性文件", 1)
+    path = tmp_path / "report.html"
+    path.write_text(page, encoding="utf-8")
+    p = nianbao("check", path, "--format", "json", "--lang", lang)
+    got = _json(p)
+    assert p.returncode == 0 and not got["unreadable"] and got["findings"] == [], got["findings"]
+    clean = _json(nianbao("check", ROOT / "sample_reports" / "clean_2021.html", "--format", "json"))
+    assert got["tables"] == clean["tables"]
+
+
+def test_a_page_without_anchors_and_an_empty_cms_container_warns_nothing(tmp_path):
+    import warnings
+
+    from validator.ingest.html import read_html
+
+    path = tmp_path / "page.html"
+    path.write_text("<html><body><div class='TRS_Editor'></div><p>一段文字</p></body></html>", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # lxml: "The behavior of this method will change …" (an empty element is false)
+        doc = read_html(path)
+    assert [ln.cells for ln in doc.lines] == [["一段文字"]]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_page_nested_too_deep_is_one_input_finding_not_an_empty_report(tmp_path, lang):
+    path = tmp_path / "deep.html"
+    path.write_text("<html><body>" + "<div>" * 100_000 + "二、主动公开政府信息情况" + "</div>" * 100_000 + "</body></html>",
+                    encoding="utf-8")
+    p = nianbao("check", path, "--format", "json", "--lang", lang, timeout=60)
+    got = _json(p)
+    assert p.returncode == 2 and got["unreadable"]
+    assert [f["rule"] for f in got["findings"]] == ["I1"]
+    assert "2048" in got["findings"][0]["message"]
+    assert ("nests its tags" if lang == "en" else "嵌套超过") in got["findings"][0]["message"]
+
+
+def test_a_report_nested_1500_deep_is_read_whole(tmp_path):
+    src = (ROOT / "sample_reports" / "defect_single_wrong_cell.html").read_text(encoding="utf-8")
+    i = src.index(">", src.index("<body")) + 1
+    j = src.index("</body>")
+    path = tmp_path / "deep.html"
+    path.write_text(src[:i] + "<div>" * 1500 + src[i:j] + "</div>" * 1500 + src[j:], encoding="utf-8")
+    got = _json(nianbao("check", path, "--format", "json", timeout=60))
+    want = _json(nianbao("check", ROOT / "sample_reports" / "defect_single_wrong_cell.html", "--format", "json"))
+    assert [f["rule"] for f in got["findings"]] == [f["rule"] for f in want["findings"]] == ["RFIX"]
+    assert got["tables"] == want["tables"]
+
+
+@pytest.mark.parametrize("sample,holds", [("defect_single_wrong_cell.html", ("网页（HTML）", "a web page (HTML)")),
+                                          ("defect_single_wrong_cell.txt", ("纯文本", "plain text")),
+                                          ("defect_single_wrong_cell.docx", ("Word（.docx）文档", "a Word (.docx) document"))])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_pdf_that_is_really_html_text_or_docx_is_read_as_what_it_is(tmp_path, sample, holds, lang):
+    path = tmp_path / "年报.pdf"
+    path.write_bytes((ROOT / "sample_reports" / sample).read_bytes())
+    got = _json(nianbao("check", path, "--format", "json", "--lang", lang))
+    rules = [f["rule"] for f in got["findings"]]
+    assert not got["unreadable"] and rules == ["I11", "RFIX"], rules  # checked: the sample's wrong cell found
+    i11 = got["findings"][0]
+    assert i11["severity"] == "warning" and ".pdf" in i11["message"] and holds[lang == "en"] in i11["message"]
+
+
+def test_a_doc_that_is_a_web_page_and_a_zip_that_is_a_docx_are_read_with_the_note(tmp_path):
+    for sample, name in (("clean_2021.html", "年报.doc"), ("clean_2021.docx", "年报.zip")):
+        path = tmp_path / name
+        path.write_bytes((ROOT / "sample_reports" / sample).read_bytes())
+        got = _json(nianbao("check", path, "--format", "json"))
+        assert [f["rule"] for f in got["findings"]] == ["I11"], (name, got["findings"])
+
+
+def test_a_real_pdf_docx_and_html_get_no_extension_note():
+    for sample in ("clean_2021.pdf", "clean_2021.docx", "clean_2021.html", "clean_2021.txt", "clean_2021.md"):
+        got = _json(nianbao("check", ROOT / "sample_reports" / sample, "--format", "json"))
+        assert "I11" not in {f["rule"] for f in got["findings"]}, sample
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_zip_given_to_check_is_called_an_archive_for_batch(tmp_path, lang):
+    path = tmp_path / "reports.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("a.txt", (ROOT / "sample_reports" / "clean_2021.txt").read_bytes())
+        z.writestr("b.txt", (ROOT / "sample_reports" / "clean_2019.txt").read_bytes())
+    p = nianbao("check", path, "--lang", lang)
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert ("zip archive (2 files)" if lang == "en" else "zip 压缩包（含 2 个文件）") in p.stdout
+    assert "nianbao batch" in p.stdout and "word/document.xml" not in p.stdout
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 cut off")
+    p = nianbao("check", broken, "--lang", lang)
+    assert p.returncode == 2 and ("damaged" if lang == "en" else "已损坏") in p.stdout and "Word" not in p.stdout
+
+
+def _nested_docx(path: Path, depth: int) -> Path:
+    """defect_single_wrong_cell.docx with its body inside `depth` content controls (2 elements each)."""
+    with zipfile.ZipFile(ROOT / "sample_reports" / "defect_single_wrong_cell.docx") as zin, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == "word/document.xml":
+                s = data.decode("utf-8")
+                a = s.index("<w:body>") + len("<w:body>")
+                b = s.index("<w:sectPr", a)
+                s = s[:a] + "<w:sdt><w:sdtContent>" * depth + s[a:b] + "</w:sdtContent></w:sdt>" * depth + s[b:]
+                data = s.encode("utf-8")
+            zout.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_docx_nested_too_deep_says_so_and_one_nested_1400_deep_is_read(tmp_path, lang):
+    got = _json(nianbao("check", _nested_docx(tmp_path / "deep.docx", 1500), "--format", "json", "--lang", lang))
+    assert got["unreadable"] and [f["rule"] for f in got["findings"]] == ["I1"]
+    msg = got["findings"][0]["message"]
+    assert "2048" in msg and ("levels deep" if lang == "en" else "嵌套超过") in msg and "XML_PARSE_HUGE" not in msg
+    got = _json(nianbao("check", _nested_docx(tmp_path / "ok.docx", 700), "--format", "json", "--lang", lang))
+    assert [f["rule"] for f in got["findings"]] == ["RFIX"]

@@ -188,3 +188,30 @@ def test_bash_completion_completes_commands_and_choices(tmp_path):
                          timeout=120, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "nianbao" in (tmp_path / ".bashrc").read_text(encoding="utf-8")
+
+
+# --- names are shown, never obeyed ---------------------------------------------------------------
+
+def test_escape_codes_in_file_names_are_shown_not_obeyed(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    red = folder / "\x1b[31mred\x07.txt"  # colours the terminal red and rings its bell if printed raw
+    red.write_bytes(WRONG.read_bytes())
+    title = folder / "ok\x1b]0;pwned\x07.txt"  # sets the terminal's title
+    title.write_bytes((SAMPLES / "clean_2021.txt").read_bytes())
+    os.symlink("nowhere", folder / "\x1b[2Jgone.txt")  # clears the screen; a broken link: a batch note
+    raw = (b"\x1b[31mred", b"\x1b]0;pwned", b"\x1b[2J", b"\x07")
+    code, out = in_terminal([*CLI, "check", str(red), str(title), str(folder / "\x1b[2Jgone.txt")], NO_COLOR="1")
+    assert code == 2 and b"RFIX" in out
+    assert not any(r in out for r in raw), out
+    assert b"\\x1b[31mred\\x07.txt" in out and b"ok\\x1b]0;pwned\\x07.txt" in out and b"\\x1b[2Jgone.txt" in out
+    store = tmp_path / "s.sqlite"
+    code, out = in_terminal([*CLI, "batch", str(folder), "--store", str(store), "--lang", "en"], NO_COLOR="1")
+    assert code == 0 and b"broken symbolic link" in out
+    assert not any(r in out for r in raw), out
+    assert b"\\x1b[2Jgone.txt" in out
+    code, out = in_terminal([*CLI, "summary", "--store", str(store), "--wide"], NO_COLOR="1")
+    assert code == 0 and not any(r in out for r in raw), out
+    # JSON keeps the real name (escaped the JSON way, read back whole).
+    got = json.loads(piped([*CLI, "check", str(red), "--format", "json"]).stdout)
+    assert got["file"] == str(red)

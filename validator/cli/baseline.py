@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from validator.cli.app import Lang, OutFormat, app
+from validator.output.term import echo
 
 baseline_app = typer.Typer(no_args_is_help=True, add_completion=False,
                            help="已接受问题的基线文件：add 接受、list 列出、prune 清理 / accepted findings: add, list, prune.")
@@ -24,7 +25,7 @@ def load_baseline(path: Path, lang: str, missing_ok: bool = False) -> dict:
     try:
         return load(path, missing_ok=missing_ok)
     except BaselineError as e:
-        typer.echo(f"nianbao: {e.message(lang)}", err=True)
+        echo(f"nianbao: {e.message(lang)}", err=True)
         raise typer.Exit(2) from e
 
 
@@ -36,14 +37,14 @@ def _check(files: list[Path], lang: str) -> list:
     reps = []
     for f in files:
         if not f.is_file():
-            typer.echo(f"nianbao: {f}: " + ("no such file" if lang == "en" else "文件不存在"), err=True)
+            echo(f"nianbao: {f}: " + ("no such file" if lang == "en" else "文件不存在"), err=True)
             raise typer.Exit(2)
         reps.append(check_path(f, "zh"))
     return reps
 
 
 def _unreadable(rep, lang: str) -> None:
-    typer.echo(f"nianbao: {rep.file}: " + ("the file could not be read; none of its findings can be accepted"
+    echo(f"nianbao: {rep.file}: " + ("the file could not be read; none of its findings can be accepted"
                                             if lang == "en" else "文件无法读取，其问题无法接受"), err=True)
 
 
@@ -70,10 +71,10 @@ def add(
             continue
         total_added += added
         total_had += had
-        typer.echo(f"{rep.file}: " + (f"{added} accepted, {had} already in the baseline" if en
+        echo(f"{rep.file}: " + (f"{added} accepted, {had} already in the baseline" if en
                                       else f"新接受 {added} 个问题，{had} 个已在基线中"))
     bl.save(baseline, data)
-    typer.echo(f"{baseline}: {len(data['entries'])} accepted findings ({total_added} new)" if en
+    echo(f"{baseline}: {len(data['entries'])} accepted findings ({total_added} new)" if en
                 else f"{baseline}：共 {len(data['entries'])} 个已接受的问题（本次新增 {total_added} 个）")
     raise typer.Exit(code)
 
@@ -145,14 +146,14 @@ def prune(
     stale = bl.prune(data, [r for r in reps if not r.unreadable])
     for e in stale:
         where = ".".join(x for x in (e.get("table"), e.get("row"), e.get("column")) if x)
-        typer.echo(f"  - {e.get('rule')} {e.get('organ') or ''} {e.get('year') or ''} {where} "
+        echo(f"  - {e.get('rule')} {e.get('organ') or ''} {e.get('year') or ''} {where} "
                    f"{json.dumps(e.get('actual'), ensure_ascii=False)} [{e['fingerprint'][:12]}]")
     if dry_run:
-        typer.echo(f"{baseline}: {len(stale)} entries would be removed (dry run, file unchanged)" if en
+        echo(f"{baseline}: {len(stale)} entries would be removed (dry run, file unchanged)" if en
                    else f"{baseline}：将删除 {len(stale)} 条不再出现的已接受问题（试运行，文件未修改）")
     else:
         if stale:
             bl.save(baseline, data)
-        typer.echo(f"{baseline}: {len(stale)} entries removed, {len(data['entries'])} kept" if en
+        echo(f"{baseline}: {len(stale)} entries removed, {len(data['entries'])} kept" if en
                    else f"{baseline}：已删除 {len(stale)} 条不再出现的已接受问题，保留 {len(data['entries'])} 条")
     raise typer.Exit(code)

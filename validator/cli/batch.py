@@ -15,6 +15,7 @@ import validator.cli.options as o
 from validator.cli.app import Lang, OutFormat, app
 from validator.findings import pick
 from validator.output import atomic
+from validator.output.term import echo
 
 STORE_HELP = "SQLite 存储文件 / the SQLite store"
 YEAR_HELP = "排名的年度（默认：存储中最近的报告年度）/ the report year ranked (default: the latest in the store)"
@@ -118,7 +119,7 @@ def batch(
 
     given = [_url(i) or str(i) for i in inputs or []]
     if not given and not site:
-        typer.echo("nianbao batch: give files, folders, manifests, URLs or --site" if lang == Lang.en else
+        echo("nianbao batch: give files, folders, manifests, URLs or --site" if lang == Lang.en else
                    "nianbao batch：请给出文件、文件夹、清单、网址或 --site 栏目网址", err=True)
         raise typer.Exit(2)
     web = WebOptions(delay=delay, timeout=fetch_timeout, max_pages=max_pages, max_requests=max_requests, offline=offline,
@@ -133,7 +134,7 @@ def batch(
 
     def on_web(n: int) -> None:
         if not quiet:
-            typer.echo(f"nianbao batch: fetching {n} URLs and columns (politely: one request at a time per site)…"
+            echo(f"nianbao batch: fetching {n} URLs and columns (politely: one request at a time per site)…"
                        if lang == Lang.en else f"nianbao batch：正在抓取 {n} 个网址和栏目（每个网站一次一个请求）…", err=True)
 
     on_start, on_progress, stop = _progress(quiet, lang.value)
@@ -143,7 +144,7 @@ def batch(
                           config=cfg, aliases=_aliases(aliases, lang.value), sites=list(site or []), web=web,
                           on_web=on_web, max_memory_mb=max_memory)
     except (InputError, SchedulerError, MissingExtra) as e:
-        typer.echo(("nianbao batch: " if lang == Lang.en else "nianbao batch：") + e.text(lang.value), err=True)
+        echo(("nianbao batch: " if lang == Lang.en else "nianbao batch：") + e.text(lang.value), err=True)
         raise typer.Exit(2) from e
     except atomic.WRITE_ERRORS as e:  # a read-only store, a full disk: what was stored stays stored
         stop()
@@ -151,13 +152,13 @@ def batch(
     finally:
         stop()
     for note in stats.notes:
-        typer.echo(("nianbao batch: note: " if lang == Lang.en else "nianbao batch：注意：") + pick(note, lang.value), err=True)
-    typer.echo(_summary_line(stats, str(store), lang.value))
+        echo(("nianbao batch: note: " if lang == Lang.en else "nianbao batch：注意：") + pick(note, lang.value), err=True)
+    echo(_summary_line(stats, str(store), lang.value))
     if out is not None:
         sc = screening_of(store, year=None, level=None, parent=None, lang=lang.value, config_file=None, aliases=None,
                           with_cells=True)
         for p in _written(sc, out, None, None, lang=lang.value):
-            typer.echo(str(p))
+            echo(str(p))
 
 
 def _scoring(config_file: Path | None, lang: str) -> tuple[dict | None, dict | None]:
@@ -180,16 +181,16 @@ def _aliases(path: Path | None, lang: str) -> dict | None:
     try:
         return read_aliases(path)
     except InputError as e:  # bytes of no known encoding: the message names the line
-        typer.echo(f"nianbao: {e.text(lang)}" if lang == "en" else f"nianbao：别名表无法读取：{e.text(lang)}", err=True)
+        echo(f"nianbao: {e.text(lang)}" if lang == "en" else f"nianbao：别名表无法读取：{e.text(lang)}", err=True)
         raise typer.Exit(2) from e
     except (OSError, ValueError, csv.Error) as e:
-        typer.echo(f"nianbao: {path}: {e}" if lang == "en" else f"nianbao：{path}：别名表无法读取（{e}）", err=True)
+        echo(f"nianbao: {path}: {e}" if lang == "en" else f"nianbao：{path}：别名表无法读取（{e}）", err=True)
         raise typer.Exit(2) from e
 
 
 def _no_store(cmd: str, store: Path, lang: str) -> None:
     if not store.exists():
-        typer.echo(f"nianbao {cmd}: {store}: no such store" if lang == "en" else f"nianbao {cmd}：{store}：没有这个存储文件",
+        echo(f"nianbao {cmd}: {store}: no such store" if lang == "en" else f"nianbao {cmd}：{store}：没有这个存储文件",
                    err=True)
         raise typer.Exit(2)
 
@@ -212,7 +213,7 @@ def _import_baseline(baseline: Path, store: Path, lang: str) -> None:
     data = load_baseline(baseline, lang)
     with Store(str(store)) as st:
         n, gone = st.import_reviews(data["entries"], str(baseline.resolve()))
-    typer.echo(f"nianbao batch: {n} accepted findings imported from {baseline} ({gone} no longer in it removed)"
+    echo(f"nianbao batch: {n} accepted findings imported from {baseline} ({gone} no longer in it removed)"
                if lang == "en" else f"nianbao batch：从 {baseline} 导入 {n} 个已接受的问题（删除该文件中已不存在的 {gone} 个）",
                err=True)
 
@@ -281,10 +282,10 @@ def export(
     except atomic.WRITE_ERRORS as e:
         _cannot_write("export", getattr(e, "filename", None) or out, e, lang.value)
     for p in written:
-        typer.echo(str(p))
+        echo(str(p))
     if not parquet:
         note = MissingExtra("parquet").text(lang.value)
-        typer.echo((f"nianbao export: CSV written; {note}" if lang == Lang.en
+        echo((f"nianbao export: CSV written; {note}" if lang == Lang.en
                     else f"nianbao export：已写出 CSV；{note}"), err=True)
 
 
@@ -293,8 +294,8 @@ def _cannot_write(cmd: str, what, e: BaseException, lang: str):
         import traceback
 
         traceback.print_exception(e)
-    typer.echo(f"nianbao {cmd}: " + atomic.failure(what, e, lang) if lang == "en" else
-               f"nianbao {cmd}：" + atomic.failure(what, e, lang), err=True)
+    echo(f"nianbao {cmd}: " + atomic.failure(what, e, lang) if lang == "en" else
+         f"nianbao {cmd}：" + atomic.failure(what, e, lang), err=True)
     # Said once: the half-run generators a library leaves (openpyxl's writers) would complain of
     # the same full disk again when they are collected on the way out.
     sys.unraisablehook = lambda _unraisable: None
@@ -351,4 +352,4 @@ def report(
     except atomic.WRITE_ERRORS as e:  # opening a store writes its journal: a full disk stops it there
         _cannot_write("report", store, e, lang.value)
     for p in _written(sc, out, title, issuer, to, date, lang=lang.value):
-        typer.echo(str(p))
+        echo(str(p))

@@ -16,7 +16,7 @@ from validator.cli.app import Kind, Lang, OutFormat, app
 from validator.cli.baseline import load_baseline
 from validator.config import using
 from validator.output import atomic
-from validator.output.term import wants_color
+from validator.output.term import echo, wants_color
 
 
 @app.command()
@@ -169,7 +169,7 @@ def _check(files, paths, format, output, lang, color, previous, published, kind,
                 name = "stdin" if _is_stdin(f) else f.name
                 dest = (output if output is not None and output.is_dir() else f.parent) / f"{name}.check.html"
             atomic.write_text(dest, page)
-            typer.echo(str(dest), err=True)
+            echo(str(dest), err=True)
     else:
         use_color = wants_color(sys.stdout, color)  # NO_COLOR, FORCE_COLOR, a terminal (validator.output.term)
         from validator.output.rule_summary import render_rule_summary
@@ -215,5 +215,5 @@ def version():
     """显示版本 / show the version (same as nianbao --version)."""
     from validator.cli.app import version_line
 
-    typer.echo(version_line())
+    echo(version_line())
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from validator import config
+from validator.output.term import echo
 
 
 def config_option():
@@ -38,7 +39,7 @@ def resolve_or_exit(start, lang: str, *, config_file: Path | None, isolated: boo
     try:
         cfg = config.resolve(start, cli)
     except config.ConfigError as e:
-        typer.echo(e.text(lang), err=True)
+        echo(e.text(lang), err=True)
         raise typer.Exit(2) from e
     return cfg
 
@@ -50,7 +51,7 @@ def echo_notes(cfgs, lang: str) -> None:
         for n in config.notes(cfg, lang):
             if n not in seen:
                 seen.add(n)
-                typer.echo(("nianbao: note: " if lang == "en" else "nianbao：注意：") + n, err=True)
+                echo(("nianbao: note: " if lang == "en" else "nianbao：注意：") + n, err=True)
 
 
 def max_memory_option():

@@ -173,6 +173,10 @@ def _xml(zf: zipfile.ZipFile, name: str):
         # RuntimeError: zipfile's answer to an encrypted member
         raise ReadError(f"文件已损坏，无法解压 {name}：{exc}", en=f"the file is damaged: {name} cannot be unpacked: {exc}") from exc
     except etree.XMLSyntaxError as exc:
+        if "excessive depth" in str(exc).lower():  # libxml2 stops at 2048 levels even with huge_tree
+            raise ReadError(f"文件中的 {name} 嵌套超过 2048 层（元素一层套一层），无法读取；请用 Word 或 WPS 另存后再检查",
+                            en=f"{name} inside the file nests its elements more than 2048 levels deep and cannot be "
+                               "read; save it again from Word or WPS and check that") from exc
         raise ReadError(f"文件已损坏：{name} 不是有效的 XML（{exc}）", en=f"the file is damaged: {name} is not valid XML ({exc})") from exc
 
 

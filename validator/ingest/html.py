@@ -19,6 +19,14 @@ from validator.ingest.pictures import from_html
 from validator.model.document import Document, Line
 from validator.rules import common
 
+# Characters no XML tree may hold (lxml refuses them when a text is set, "All strings must be XML
+# compatible"): C0 controls but tab and line breaks, and the non-characters U+FFFE/U+FFFF. A vertical
+# tab or form feed separates words, so it becomes a space; the others are dropped.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_CONTROL_SPACE = re.compile("[\x0b\x0c]")
+# libxml2 stops reading a page nested deeper than this (with huge_tree; 256 without): the rest of the
+# page is lost, so such a page is unreadable rather than silently short (validator.ingest.ReadError).
+MAX_DEPTH = 2048
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 # Chinese characters and the punctuation used between them: no space is wanted on either side.
@@ -68,7 +76,9 @@ def read_html(path: Path) -> Document:
     path = Path(path)
     data = path.read_bytes()
     text, encoding = _decode(data)
-    root = _parse(text)
+    root, too_deep = _parse_checked(text)
+    if too_deep:
+        raise _too_deep()
     doc = Document(path=str(path), input_format="html")
     doc.meta["encoding"] = encoding
     doc.meta.update(_head_meta(root))
@@ -76,7 +86,10 @@ def read_html(path: Path) -> Document:
     _prune(body)
     doc.meta.update(_page_meta(body, doc.meta.pop("_meta_date", None), doc.meta.pop("_meta_source", None)))
     walker = _Walker()
-    walker.walk(_find_container(body))
+    try:
+        walker.walk(_find_container(body))
+    except RecursionError:  # tables inside tables inside tables … (the walk of plain nesting is a loop)
+        raise _too_deep() from None
     doc.lines = walker.lines
     doc.pictures = [p for at, src, line in walker.images if (p := from_html(src, path, at, line))]
     doc.meta["tables"] = walker.grids
@@ -118,14 +131,31 @@ def _utf8_errors(data: bytes) -> int:
 
 
 def _parse(text: str):
+    return _parse_checked(text)[0]
+
+
+def _parse_checked(text: str):
+    """The element tree, and whether libxml2 gave up on a nesting too deep (the text after it lost)."""
     parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
-                                  encoding="utf-8", default_doctype=False)
+                                  encoding="utf-8", default_doctype=False, huge_tree=True)
+    text = _CONTROL_SPACE.sub(" ", _CONTROL.sub("", text))
     # Bytes with an explicit encoding: libxml2 must not re-decode by a <meta> or <?xml?> label.
     raw = text.encode("utf-8", errors="replace")
     try:
-        return lxml.html.document_fromstring(raw, parser=parser)
+        root = lxml.html.document_fromstring(raw, parser=parser)
     except etree.ParserError:  # only whitespace or nothing parseable
-        return lxml.html.document_fromstring(b"<html><body></body></html>", parser=parser)
+        return lxml.html.document_fromstring(b"<html><body></body></html>", parser=parser), False
+    too_deep = any("excessive depth" in (e.message or "").lower() for e in parser.error_log)
+    return root, too_deep
+
+
+def _too_deep():
+    from validator.ingest import ReadError
+
+    return ReadError(f"网页的标签嵌套超过 {MAX_DEPTH} 层（一层套一层的 <div> 等），超出部分的文字无法读取；"
+                     "请提供正常排版的网页或原始文档",
+                     en=f"the page nests its tags more than {MAX_DEPTH} levels deep (a <div> inside a <div> …); "
+                        "the text beyond that cannot be read. Provide a normally laid out page or the original document")
 
 
 def _head_meta(root) -> dict:
@@ -241,7 +271,8 @@ def _find_container(body):
             weights[anc] = weights.get(anc, 0) + w
         weights[el] = weights.get(el, 0) + w
     if total == 0:
-        return _cms_container(body) or body
+        found = _cms_container(body)
+        return body if found is None else found
     best, best_depth = body, -1
     for el, w in weights.items():
         if w * 4 >= total * 3:  # >= 75 %: two disjoint subtrees can never both qualify
@@ -269,9 +300,10 @@ def _cms_container(body):
     found = [el for el in body.iter()
              if isinstance(el.tag, str)
              and (_CMS_CONTAINER.search(el.get("class") or "") or _CMS_CONTAINER.search(el.get("id") or ""))]
-    if not found:
-        return None
-    return max(found, key=lambda el: len(el.text_content()))
+    best = max(found, key=lambda el: len(el.text_content()), default=None)
+    if best is None or not best.text_content().strip():
+        return None  # an empty container (the article is elsewhere): not the report
+    return best
 
 
 def _span(value: str | None, default: int = 1) -> int:
@@ -310,24 +342,37 @@ class _Walker:
             self._buf.append(text)
 
     def _block(self, el) -> None:
+        """Paragraphs and inline runs of `el`, in document order. A loop over a stack, not recursion:
+        a page may nest a <div> two thousand levels deep."""
         self._add(el.text, el)
-        for child in el:
+        stack = [(el, iter(el), False)]  # (element, its children still to visit, is it a block)
+        while stack:
+            parent, children, _ = stack[-1]
+            child = next(children, None)
+            if child is None:
+                done, _, is_block = stack.pop()
+                if is_block:
+                    self._flush()
+                if stack:
+                    self._add(done.tail, stack[-1][0])
+                continue
             tag = child.tag if isinstance(child.tag, str) else ""
-            if tag == "table":
+            if tag in ("table", "br", "img") or not tag:
+                if tag == "table":
+                    self._flush()
+                    self._table(child)
+                elif tag == "br":
+                    self._flush()
+                elif tag == "img":
+                    self._flush()
+                    self.images.append((len(self.lines), child.get("src"), child.sourceline))
+                self._add(child.tail, parent)
+                continue
+            block = tag in _BLOCK
+            if block:
                 self._flush()
-                self._table(child)
-            elif tag == "br":
-                self._flush()
-            elif tag == "img":
-                self._flush()
-                self.images.append((len(self.lines), child.get("src"), child.sourceline))
-            elif tag in _BLOCK:
-                self._flush()
-                self._block(child)
-                self._flush()
-            elif tag:
-                self._block(child)  # inline: its text joins the current line
-            self._add(child.tail, el)
+            self._add(child.text, child)  # then its children; its tail when they are done
+            stack.append((child, iter(child), block))
 
     def _table(self, table) -> None:
         caption = table.find("caption")
@@ -375,23 +420,25 @@ def _rows(table):
 
 
 def _cell_text(cell) -> str:
-    parts: list[str] = []
-
-    def visit(el) -> None:
-        if el.text:
-            parts.append(el.text)
-        for child in el:
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if tag == "br" or tag in _BLOCK:
-                parts.append("\n")
-            if tag and tag != "br":
-                visit(child)
-            if tag in _BLOCK:
-                parts.append("\n")
-            if child.tail:
-                parts.append(child.tail)
-
-    visit(cell)
+    parts: list[str] = [cell.text or ""]
+    stack = [(cell, iter(cell))]  # a loop, not recursion: a cell may nest its spans very deep
+    while stack:
+        child = next(stack[-1][1], None)
+        if child is None:
+            done = stack.pop()[0]
+            if stack:
+                if isinstance(done.tag, str) and done.tag in _BLOCK:
+                    parts.append("\n")
+                parts.append(done.tail or "")
+            continue
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "br" or tag in _BLOCK:
+            parts.append("\n")
+        if tag and tag != "br":
+            parts.append(child.text or "")
+            stack.append((child, iter(child)))
+            continue
+        parts.append(child.tail or "")
     return "".join(parts)
 
 

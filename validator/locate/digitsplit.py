@@ -11,24 +11,25 @@ from collections.abc import Callable
 _LIMIT = 200_000
 
 
-def _parts(chunk: str, k: int):
-    """All ways to cut `chunk` into k numbers with no leading zeros."""
+# One cell cut from a digit run: a sign only in front (it belongs to the run's first cell: "-3240" is
+# -3 | 240 …), no leading zero but in "0" and "0.5", a decimal point only between digits.
+_PIECE = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+_SIGNED = re.compile(r"[+\-−]?(?:0|[1-9]\d*)(?:\.\d+)?")
+
+
+def _parts(chunk: str, k: int, first: bool = True):
+    """All ways to cut `chunk` into k numbers with no leading zeros. A piece that is no number (a lone
+    sign, a sign after digits as in "5-") is never a cut: the cells stay undetermined instead."""
+    piece = _SIGNED if first else _PIECE
     if k == 1:
-        if not re.search(r"\d", chunk):
-            return
-        body = chunk.lstrip("+-−")  # a sign only on the first cell: "-3240" is -3 | 240 …
-        if body == "0" or not body.startswith("0") or re.fullmatch(r"0\.\d+", body):
-            if chunk.count(".") <= 1 and not chunk.startswith(".") and not chunk.endswith("."):
-                yield [chunk]
+        if piece.fullmatch(chunk):
+            yield [chunk]
         return
     for i in range(1, len(chunk) - k + 2):
         head = chunk[:i]
-        if head.endswith(".") or head.startswith(".") or not re.search(r"\d", head):
+        if not piece.fullmatch(head):
             continue
-        body = head.lstrip("+-−")
-        if len(body) > 1 and body.startswith("0") and not body.startswith("0."):
-            continue
-        for rest in _parts(chunk[i:], k - 1):
+        for rest in _parts(chunk[i:], k - 1, first=False):
             yield [head, *rest]
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from validator.output.scoring_text import naming_sentence, scoring_sentence
+from validator.output.term import shown, shown_markup
 from validator.output.vocab import (
     CATEGORIES,
     L,
@@ -59,6 +61,11 @@ class _Table(Table):
     def add_column(self, header: str, **kw) -> None:
         super().add_column(header, overflow="fold", **kw)
 
+    def add_row(self, *cells, **kw) -> None:
+        """Cells are the store's words (unit and file names): printed as written, never as rich markup
+        or terminal escapes."""
+        super().add_row(*(Text(shown(c)) if isinstance(c, str) else c for c in cells), **kw)
+
 
 def _table(title: str) -> Table:
     return _Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, expand=False)
@@ -77,7 +84,7 @@ def print_summary(sc, wide: bool = False, console: Console | None = None) -> Non
     scope = [t["level"].format(level_name(sc.level, lg))] if sc.level else []
     scope += [t["parent"].format(sc.parent)] if sc.parent else []
     if scope:
-        con.print(t["scope"].format(t["sep"].join(scope)))
+        con.print(shown_markup(t["scope"].format(t["sep"].join(scope))))
     mean = f"{c['mean_score']:.1f}" if c["mean_score"] is not None else "—"
     con.print(t["counts"].format(mean=mean, **c))
     unscored = [t["status_count"].format(name=status_name(s, lg), n=c[s]) for s in
@@ -90,7 +97,7 @@ def print_summary(sc, wide: bool = False, console: Console | None = None) -> Non
         con.print(t["others_line"].format(c["other_files"]))
     for band in ("good", "poor"):
         names = [e.unit for e in sc.named(band)]
-        con.print(f"[bold]{t[band].format(len(names))}[/bold]{t['sep'].join(names) if names else t['none']}")
+        con.print(f"[bold]{t[band].format(len(names))}[/bold]{shown_markup(t['sep'].join(names)) if names else t['none']}")
     _units(con, sc, t, lg, wide)
     _unscored(con, sc, t, lg)
     _problems(con, sc, t, lg)

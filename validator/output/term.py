@@ -6,7 +6,32 @@ no SGR escape sequence reaches the terminal; a live progress bar still moves the
 from __future__ import annotations
 
 import os
+import re
 import sys
+
+# What a terminal acts on instead of showing: C0 and C1 controls (ESC starts colour, cursor and title
+# sequences, BEL rings, CR overwrites the line), DEL, and the bidirectional overrides that reorder what
+# is shown. A file name, a unit's name or a report's text may hold any of them.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def shown(s) -> str:
+    """``s`` as a terminal may print it: every control character written out as an escape (``\\x1b``,
+    ``\\n``, ``\\u202e``) the way ``ls -b`` does, so a file named ESC[31m… is seen, not obeyed. For
+    terminal output only: JSON, the store and the files keep the real text."""
+    s = str(s)
+    if not _UNSAFE.search(s):
+        return s
+    return _UNSAFE.sub(lambda m: _NAMED.get(m.group()) or (f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                                                          else f"\\u{ord(m.group()):04x}"), s)
+
+
+def shown_markup(s) -> str:
+    """``shown(s)`` inside rich markup: a name like ``[bold]x.txt`` is printed as written, not as a style."""
+    from rich.markup import escape
+
+    return escape(shown(s))
 
 
 def no_color() -> bool:
@@ -49,3 +74,10 @@ def plain_help_under_no_color() -> None:
         except ImportError:  # typer without rich: plain already
             return
         ru.COLOR_SYSTEM = None
+
+
+def echo(message: str = "", err: bool = False) -> None:
+    """typer.echo of a line that may carry names (files, units, URLs): each control character shown."""
+    import typer
+
+    typer.echo("\n".join(shown(part) for part in str(message).split("\n")), err=err)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from validator.baseline import is_accepted
 from validator.baseline import tag as accepted_tag
 from validator.check import Report
+from validator.output.term import shown
 from validator.output.vocab import (
     GROUPS,
     TABLE_IDS,
@@ -26,10 +27,11 @@ def render_text(rep: Report, lang: str = "zh", color: bool = False) -> str:
     en = lang == "en"
     lines = []
     tmpl = template_name(rep.template or "unknown", lang)
-    lines.append(f"== {rep.file}")
+    # Names and the report's own words may hold terminal escapes: shown, never obeyed (term.shown).
+    lines.append(f"== {shown(rep.file)}")
     head = (f"{rep.organ or '（机关未识别）'} {rep.year or '（年度未识别）'}年度 · 格式：{tmpl} · 输入：{rep.input_format or '?'}"
             if not en else f"{rep.organ or '(organ unknown)'} {rep.year or '(year unknown)'} · format: {tmpl} · input: {rep.input_format or '?'}")
-    lines.append(head)
+    lines.append(shown(head))
     if rep.sections:
         marks = " ".join(f"{s.number}{'✓' if s.found else '✗'}" for s in rep.sections)
         lines.append(("法定部分：" if not en else "Sections: ") + marks)
@@ -54,7 +56,7 @@ def render_text(rep: Report, lang: str = "zh", color: bool = False) -> str:
             if f.location.get("line"):
                 loc.append(f"line {f.location['line']}" if en else f"第{f.location['line']}行")
             where = f" ({', '.join(loc)})" if loc else ""
-            lines.append(f"  [{tag}] {f.rule}: {f.text(lang)}{where}")
+            lines.append(f"  [{tag}] {f.rule}: {shown(f.text(lang))}{where}")
     lines.append("")
     lines.append(verdict_line(rep.findings, rep.unreadable, lang))
     return "\n".join(lines)
