@@ -31,11 +31,11 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
 VARIANTS = ROOT / "tests" / "output" / "producers"
 
 
-def _median(fn, n: int) -> float:
+def _median(fn, n: int, *args) -> float:
     times = []
     for _ in range(n):
         t = time.perf_counter()
-        fn()
+        fn(*args)
         times.append(time.perf_counter() - t)
     return statistics.median(times)
 

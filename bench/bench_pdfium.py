@@ -16,40 +16,18 @@ Ratios are to the floor.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# The same files, timing and floor as the stage bench (run from bench/, so it imports as a module).
+from bench_pdf_stages import CORPUS, VARIANTS, _floor, _median  # noqa: E402
+
 from validator.ingest.pdf_model import text_lines  # noqa: E402
 from validator.ingest.pdf_tables import plumber_tables  # noqa: E402
 from validator.ingest.pdfium_pages import open_pages  # noqa: E402
-
-CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
-VARIANTS = ROOT / "tests" / "output" / "producers"
-
-
-def _median(fn, n: int, *args) -> float:
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn(*args)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
-def _floor(path: Path) -> None:
-    import pypdfium2
-
-    doc = pypdfium2.PdfDocument(str(path))
-    try:
-        for page in doc:
-            page.get_textpage().get_text_range()
-    finally:
-        doc.close()
 
 
 def _read(pages) -> None:

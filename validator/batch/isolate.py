@@ -28,8 +28,7 @@ import time
 from pathlib import Path
 
 from validator.batch import worker
-from validator.batch.budget import EXTEND
-from validator.batch.worker import Task, failure_result
+from validator.batch.worker import EXTEND, Task, failure_result
 from validator.findings import Text
 from validator.limits import DEFAULT_MAX_MEMORY_MB, timeout_message
 

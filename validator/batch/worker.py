@@ -29,7 +29,6 @@ from pathlib import Path
 
 from validator import limits
 from validator.baseline import annotate
-from validator.batch.budget import EXTEND
 from validator.check import Options, check_path, report_json
 from validator.checks.crossyear import section_locations, section_texts
 from validator.config import Config
@@ -167,18 +166,12 @@ def check_task(task: Task, tell=None) -> dict:
 
             rep.file = task.display
             out["html"] = render_report_html(rep, task.lang)
-    except (MemoryError, OSError) as e:
-        if isinstance(e, OSError) and e.errno != errno.ENOMEM:
-            out = failure_result(task, limits.internal_error_message(e), "crash")
-            return _timed(out, t0)
-        out = failure_result(task, limits.memory_message(task.max_memory_mb or 0), "memory")
-        out["restart"] = True  # what was half-allocated may stay fragmented: the next file gets a fresh worker
     except Exception as e:  # noqa: BLE001 - one bad file is that file's finding, never the batch's end
-        out = failure_result(task, limits.internal_error_message(e), "crash")
-    return _timed(out, t0)
-
-
-def _timed(out: dict, t0: float) -> dict:
+        if isinstance(e, MemoryError) or (isinstance(e, OSError) and e.errno == errno.ENOMEM):
+            out = failure_result(task, limits.memory_message(task.max_memory_mb or 0), "memory")
+            out["restart"] = True  # what was half-allocated may stay fragmented: the next file gets a fresh worker
+        else:
+            out = failure_result(task, limits.internal_error_message(e), "crash")
     out["seconds"] = round(time.perf_counter() - t0, 4)
     out["peak_rss_kb"] = _peak_rss_kb()
     return out
@@ -189,6 +182,11 @@ def _quiet_output() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
+
+
+# A frame ("extend", seconds) before the result: the file has earned more time (a page read by OCR,
+# validator.limits.allow_more). The worker asks, so the client never opens the file itself.
+EXTEND = "extend"
 
 
 def serve_conn(conn) -> None:
